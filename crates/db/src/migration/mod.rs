@@ -1,0 +1,15 @@
+//! The single migration set. Every migration runs on SQLite and PostgreSQL; write them with the
+//! sea-query builders (never backend-specific SQL) and add them to `Migrator::migrations` in order.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_system_settings;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_system_settings::Migration)]
+    }
+}

@@ -1,0 +1,110 @@
+//! Builds the application: state, router with its middleware stack, and the listening server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::from_fn;
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::http::{self, openapi::ApiDoc};
+use crate::modules;
+
+/// Everything a handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+}
+
+/// Every documented API route. The OpenAPI document is derived from exactly this router.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1/system", modules::system::routes())
+        .merge(modules::system::health_routes())
+}
+
+/// The full router with its middleware. `extra` lets tests mount routes of their own under the same stack.
+pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
+    // The recorder must exist before the first request is counted.
+    http::metrics::handle();
+    let (api, openapi) = api_router().split_for_parts();
+    let mut routes = api
+        .merge(SwaggerUi::new("/api/docs").url("/api/schema", openapi))
+        .route("/metrics", get(http::metrics::render));
+    if let Some(extra) = extra {
+        routes = routes.merge(extra);
+    }
+    let config = &state.config;
+    // Listed innermost first: the request id layer wraps everything, so every log line and envelope has it.
+    routes
+        .fallback(http::web::fallback)
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(config.request_timeout_secs),
+        ))
+        .layer(from_fn(http::middleware::ensure_envelope))
+        .layer(CompressionLayer::new())
+        .layer(from_fn(http::middleware::security_headers))
+        .layer(cors(config))
+        .layer(from_fn(http::metrics::track))
+        .layer(from_fn(http::request_id::layer))
+        .with_state(state)
+}
+
+fn cors(config: &Config) -> CorsLayer {
+    let origins = if config.cors_origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE, Method::OPTIONS])
+        .allow_headers([
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::CONTENT_TYPE,
+            HeaderName::from_static(http::request_id::HEADER),
+        ])
+        .expose_headers([HeaderName::from_static(http::request_id::HEADER)])
+        .max_age(Duration::from_secs(600))
+}
+
+/// A bound, not yet running server. `build` binds (port 0 picks a free port, as tests do).
+pub struct Application {
+    listener: TcpListener,
+    app: Router,
+}
+
+impl Application {
+    pub async fn build(state: AppState, extra: Option<Router<AppState>>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(state.config.bind).await?;
+        let app = router(state, extra);
+        Ok(Self { listener, app })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        // Normalising must happen before routing, so it wraps the router instead of being one of its layers.
+        let service = tower::ServiceBuilder::new().map_request(http::middleware::normalize_path).service(self.app);
+        let service = axum::ServiceExt::<axum::extract::Request>::into_make_service(service);
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+    }
+}

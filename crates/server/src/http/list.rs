@@ -1,0 +1,395 @@
+//! List queries shared by every list endpoint: `page`, `page_size`, `search`, `ordering` against a
+//! per-resource allow-list, typed filters with `_min`/`_max` ranges, and `filter_options` (the distinct
+//! values of each filter given the other active filters).
+//!
+//! A list costs two queries whatever the page size: one `COUNT(*)` and one page of rows.
+
+use std::collections::BTreeMap;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, Order, PaginatorTrait, PrimaryKeyToColumn,
+    QueryFilter, QueryOrder, QuerySelect, Select, Value,
+};
+
+use super::envelope::ListResponse;
+use super::error::AppError;
+
+pub const DEFAULT_PAGE_SIZE: u64 = 25;
+pub const MAX_PAGE_SIZE: u64 = 200;
+
+/// The list part of a request's query string; filters are read from it by a [`ListSpec`].
+#[derive(Debug, Clone)]
+pub struct ListParams {
+    pub page: u64,
+    pub page_size: u64,
+    pub search: Option<String>,
+    pub ordering: Option<String>,
+    pairs: Vec<(String, String)>,
+    path: String,
+}
+
+/// Query parameters of a list, for the OpenAPI description (filters are documented per resource).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListQueryDoc {
+    /// Page number, from 1.
+    page: Option<u64>,
+    /// Rows per page: 25 by default, 200 at most.
+    page_size: Option<u64>,
+    /// Case-insensitive text search over the resource's searchable fields.
+    search: Option<String>,
+    /// Comma-separated fields, `-` for descending (`-created_at,name`).
+    ordering: Option<String>,
+}
+
+impl ListParams {
+    /// Parses `path?query`; a bad `page` or `page_size` is a 400 naming it.
+    pub fn parse(path: &str, query: &str) -> Result<Self, AppError> {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        let last = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim());
+        let number = |name: &str, default: u64, max: u64| -> Result<u64, AppError> {
+            match last(name) {
+                None | Some("") => Ok(default),
+                Some(raw) => match raw.parse::<u64>() {
+                    Ok(n) if (1..=max).contains(&n) => Ok(n),
+                    _ => Err(AppError::field(name, format!("{name} must be a whole number from 1 to {max}."))),
+                },
+            }
+        };
+        let page = number("page", 1, u64::from(u32::MAX))?;
+        let page_size = number("page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
+        let non_empty = |name: &str| last(name).filter(|v| !v.is_empty()).map(str::to_owned);
+        Ok(Self {
+            page,
+            page_size,
+            search: non_empty("search"),
+            ordering: non_empty("ordering"),
+            path: path.to_owned(),
+            pairs,
+        })
+    }
+
+    /// The last value given for a parameter, if any and not blank.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// This request's link with another page number.
+    pub fn link(&self, page: u64) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in self.pairs.iter().filter(|(k, _)| k != "page") {
+            query.append_pair(key, value);
+        }
+        query.append_pair("page", &page.to_string());
+        format!("{}?{}", self.path, query.finish())
+    }
+
+    fn offset(&self) -> u64 {
+        (self.page - 1).saturating_mul(self.page_size)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ListParams {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Self::parse(parts.uri.path(), parts.uri.query().unwrap_or_default())
+    }
+}
+
+/// How a filter's value is read.
+#[derive(Debug, Clone, Copy)]
+pub enum FilterKind {
+    Int,
+    Text,
+    Bool,
+    /// One of a fixed set of strings (a status, an intent…).
+    Choice(&'static [&'static str]),
+    /// An RFC 3339 time or a `YYYY-MM-DD` date.
+    DateTime,
+}
+
+/// One filter of a list: `name=value` (or `name=a,b` for several), and with [`Filter::range`]
+/// also `name_min=` / `name_max=`.
+#[derive(Debug, Clone)]
+pub struct Filter<C> {
+    pub name: &'static str,
+    pub column: C,
+    pub kind: FilterKind,
+    pub range: bool,
+    pub options: bool,
+}
+
+impl<C: ColumnTrait> Filter<C> {
+    pub fn new(name: &'static str, column: C, kind: FilterKind) -> Self {
+        Self { name, column, kind, range: false, options: false }
+    }
+    pub fn int(name: &'static str, column: C) -> Self {
+        Self::new(name, column, FilterKind::Int)
+    }
+    pub fn text(name: &'static str, column: C) -> Self {
+        Self::new(name, column, FilterKind::Text)
+    }
+    pub fn bool(name: &'static str, column: C) -> Self {
+        Self::new(name, column, FilterKind::Bool)
+    }
+    pub fn choice(name: &'static str, column: C, choices: &'static [&'static str]) -> Self {
+        Self::new(name, column, FilterKind::Choice(choices))
+    }
+    pub fn datetime(name: &'static str, column: C) -> Self {
+        Self::new(name, column, FilterKind::DateTime)
+    }
+    /// Also accept `<name>_min` and `<name>_max`.
+    pub fn range(mut self) -> Self {
+        self.range = true;
+        self
+    }
+    /// List this filter's distinct values in `filter_options`.
+    pub fn with_options(mut self) -> Self {
+        self.options = true;
+        self
+    }
+
+    fn value(&self, field: &str, raw: &str, upper: bool) -> Result<Value, AppError> {
+        let bad = |what: String| AppError::field(field, what);
+        Ok(match self.kind {
+            FilterKind::Int => raw.parse::<i64>().map_err(|_| bad(format!("{field} must be a whole number.")))?.into(),
+            FilterKind::Text => raw.to_owned().into(),
+            FilterKind::Bool => match raw.to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => true.into(),
+                "false" | "0" | "no" => false.into(),
+                _ => return Err(bad(format!("{field} must be true or false."))),
+            },
+            FilterKind::Choice(choices) => {
+                if !choices.contains(&raw) {
+                    return Err(bad(format!("{field} must be one of: {}.", choices.join(", "))));
+                }
+                raw.to_owned().into()
+            }
+            FilterKind::DateTime => parse_time(raw, upper)
+                .ok_or_else(|| bad(format!("{field} must be a date (YYYY-MM-DD) or an RFC 3339 time.")))?
+                .into(),
+        })
+    }
+}
+
+fn parse_time(raw: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(raw) {
+        return Some(time.with_timezone(&Utc));
+    }
+    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
+    let time = if end_of_day { date.and_hms_milli_opt(23, 59, 59, 999)? } else { date.and_hms_opt(0, 0, 0)? };
+    Some(time.and_utc())
+}
+
+/// What a list endpoint allows: searchable columns, orderable fields, filters.
+pub struct ListSpec<E: EntityTrait> {
+    search: Vec<E::Column>,
+    ordering: Vec<(&'static str, E::Column)>,
+    default_ordering: &'static str,
+    filters: Vec<Filter<E::Column>>,
+}
+
+impl<E: EntityTrait> Default for ListSpec<E> {
+    fn default() -> Self {
+        Self { search: Vec::new(), ordering: Vec::new(), default_ordering: "", filters: Vec::new() }
+    }
+}
+
+impl<E: EntityTrait> ListSpec<E> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn search(mut self, columns: impl IntoIterator<Item = E::Column>) -> Self {
+        self.search.extend(columns);
+        self
+    }
+    pub fn order_by(mut self, name: &'static str, column: E::Column) -> Self {
+        self.ordering.push((name, column));
+        self
+    }
+    /// Used when the request names no ordering; same syntax as `?ordering=`.
+    pub fn default_ordering(mut self, ordering: &'static str) -> Self {
+        self.default_ordering = ordering;
+        self
+    }
+    pub fn filter(mut self, filter: Filter<E::Column>) -> Self {
+        self.filters.push(filter);
+        self
+    }
+
+    /// The filters of `params` as one condition, leaving out the filter named `skip`.
+    fn condition(&self, params: &ListParams, skip: Option<&str>) -> Result<Condition, AppError> {
+        let mut condition = Condition::all();
+        for filter in self.filters.iter().filter(|f| Some(f.name) != skip) {
+            if let Some(raw) = params.get(filter.name) {
+                let values = raw
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| filter.value(filter.name, v, false))
+                    .collect::<Result<Vec<_>, _>>()?;
+                condition = match values.len() {
+                    0 => condition,
+                    1 => condition.add(filter.column.eq(values.into_iter().next().unwrap_or(Value::Bool(None)))),
+                    _ => condition.add(filter.column.is_in(values)),
+                };
+            }
+            if filter.range {
+                let min_name = format!("{}_min", filter.name);
+                let max_name = format!("{}_max", filter.name);
+                if let Some(raw) = params.get(&min_name) {
+                    condition = condition.add(filter.column.gte(filter.value(&min_name, raw, false)?));
+                }
+                if let Some(raw) = params.get(&max_name) {
+                    condition = condition.add(filter.column.lte(filter.value(&max_name, raw, true)?));
+                }
+            }
+        }
+        Ok(condition)
+    }
+
+    fn apply_search(&self, select: Select<E>, params: &ListParams) -> Select<E> {
+        let Some(term) = params.search.as_deref().filter(|_| !self.search.is_empty()) else { return select };
+        let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
+        let mut any = Condition::any();
+        for column in &self.search {
+            let lowered = Func::lower(Expr::col((E::default(), *column)));
+            any = any.add(Expr::expr(lowered).like(LikeExpr::new(pattern.clone()).escape('\\')));
+        }
+        select.filter(any)
+    }
+
+    fn apply_ordering(&self, mut select: Select<E>, params: &ListParams) -> Result<Select<E>, AppError> {
+        let requested = params.ordering.as_deref().unwrap_or(self.default_ordering);
+        for part in requested.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, order) = match part.strip_prefix('-') {
+                Some(name) => (name, Order::Desc),
+                None => (part, Order::Asc),
+            };
+            let Some((_, column)) = self.ordering.iter().find(|(n, _)| *n == name) else {
+                let allowed: Vec<&str> = self.ordering.iter().map(|(n, _)| *n).collect();
+                return Err(AppError::field(
+                    "ordering",
+                    format!("Cannot order by {name:?}; use one of: {}.", allowed.join(", ")),
+                ));
+            };
+            select = select.order_by(*column, order);
+        }
+        // A stable tie-breaker, so rows never move between pages.
+        for key in E::PrimaryKey::iter() {
+            select = select.order_by(key.into_column(), Order::Asc);
+        }
+        Ok(select)
+    }
+
+    /// Applies filters, search and ordering to `select` (already scoped to the caller's tenant).
+    pub fn apply(&self, select: Select<E>, params: &ListParams) -> Result<Select<E>, AppError> {
+        let select = self.apply_search(select.filter(self.condition(params, None)?), params);
+        self.apply_ordering(select, params)
+    }
+
+    /// One page of `select` with the total count: two queries.
+    pub async fn fetch<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        select: Select<E>,
+        params: &ListParams,
+    ) -> Result<ListResponse<E::Model>, AppError>
+    where
+        E::Model: Sync,
+    {
+        let filtered = self.apply_search(select.filter(self.condition(params, None)?), params);
+        let ordered = self.apply_ordering(filtered.clone(), params)?;
+        let count = filtered.count(db).await?;
+        let rows = ordered.offset(params.offset()).limit(params.page_size).all(db).await?;
+        let next = (params.offset() + params.page_size < count).then(|| params.link(params.page + 1));
+        let previous = (params.page > 1).then(|| params.link(Ord::min(params.page - 1, last_page(count, params))));
+        Ok(ListResponse::new(count, next, previous, rows))
+    }
+
+    /// For each filter marked with options: its distinct values under the other active filters and search.
+    pub async fn filter_options<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        select: Select<E>,
+        params: &ListParams,
+    ) -> Result<BTreeMap<String, Vec<serde_json::Value>>, AppError> {
+        let mut options = BTreeMap::new();
+        for filter in self.filters.iter().filter(|f| f.options) {
+            let scoped = select.clone().filter(self.condition(params, Some(filter.name))?);
+            let rows = self
+                .apply_search(scoped, params)
+                .select_only()
+                .column_as(filter.column, "value")
+                .distinct()
+                .order_by(filter.column, Order::Asc)
+                .limit(500)
+                .into_json()
+                .all(db)
+                .await?;
+            let values = rows
+                .into_iter()
+                .filter_map(|mut row| row.get_mut("value").map(serde_json::Value::take))
+                .filter(|v| !v.is_null())
+                .collect();
+            options.insert(filter.name.to_owned(), values);
+        }
+        Ok(options)
+    }
+}
+
+fn last_page(count: u64, params: &ListParams) -> u64 {
+    Ord::max(count.div_ceil(params.page_size), 1)
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_limits() {
+        let params = ListParams::parse("/x", "").unwrap();
+        assert_eq!((params.page, params.page_size), (1, DEFAULT_PAGE_SIZE));
+        assert!(ListParams::parse("/x", "page_size=201").is_err());
+        assert!(ListParams::parse("/x", "page=0").is_err());
+        assert!(ListParams::parse("/x", "page=two").is_err());
+        assert_eq!(ListParams::parse("/x", "page_size=200").unwrap().page_size, 200);
+    }
+
+    #[test]
+    fn links_keep_other_parameters() {
+        let params = ListParams::parse("/api/v1/x", "search=red%20shoe&page=2&status=new").unwrap();
+        assert_eq!(params.link(3), "/api/v1/x?search=red+shoe&status=new&page=3");
+        assert_eq!(params.get("status"), Some("new"));
+        assert_eq!(params.search.as_deref(), Some("red shoe"));
+    }
+
+    #[test]
+    fn like_is_escaped() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+    }
+
+    #[test]
+    fn dates_parse_to_day_bounds() {
+        assert_eq!(parse_time("2026-01-02", false).unwrap().to_rfc3339(), "2026-01-02T00:00:00+00:00");
+        assert!(parse_time("2026-01-02", true).unwrap().to_rfc3339().starts_with("2026-01-02T23:59:59.999"));
+        assert!(parse_time("yesterday", false).is_none());
+    }
+}

@@ -1,0 +1,16 @@
+//! # server — the IGNY8 application
+//!
+//! Purpose: configuration and startup, the HTTP layer, the feature modules, the AI functions, and the
+//! `igny8` binary (`src/main.rs`). Library crates (`db`, `ai`, `jobs`, `publish`, `domain`) never import it.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod modules;
+pub mod secrets;
+pub mod startup;
+pub mod telemetry;
+
+pub use app::{AppState, Application};
+pub use config::Config;

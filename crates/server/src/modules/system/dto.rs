@@ -1,0 +1,24 @@
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ping {
+    /// Always `"ok"` when the process answers.
+    pub status: &'static str,
+    /// Version of the running binary.
+    pub version: &'static str,
+    /// Server time (UTC).
+    pub time: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `"ok"` when the database answered a query.
+    pub database: &'static str,
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// `"current"`, or `"pending"` when migrations are waiting to run.
+    pub migrations: &'static str,
+    /// Names of migrations not yet applied.
+    pub pending: Vec<String>,
+}

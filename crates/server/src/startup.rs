@@ -1,0 +1,50 @@
+//! Startup steps shared by `serve`, `worker`, `migrate` and the test harness.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+
+use crate::app::AppState;
+use crate::config::{Config, redact_url};
+
+/// Connects to the configured database and, when `migrate` is set, applies pending migrations.
+pub async fn open_database(config: &Config, migrate: bool) -> anyhow::Result<DatabaseConnection> {
+    let url = config.database_url();
+    let options = db::DbOptions { max_connections: config.db_max_connections, ..Default::default() };
+    let db = db::connect(&url, &options).await.with_context(|| format!("database {}", redact_url(&url)))?;
+    if migrate {
+        db::run_migrations(&db).await.context("running migrations")?;
+    }
+    Ok(db)
+}
+
+/// Builds the application state: database (migrated if configured) and the secret key.
+pub async fn state(mut config: Config) -> anyhow::Result<AppState> {
+    config.secret_key = crate::secrets::resolve(&config)?;
+    let db = open_database(&config, config.auto_migrate).await?;
+    Ok(AppState { db, config: Arc::new(config) })
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight work");
+}

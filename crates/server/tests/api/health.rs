@@ -1,0 +1,171 @@
+//! Liveness, readiness, schema, docs, metrics, headers and the web-app slot.
+
+use crate::helpers::{Backend, Options, assert_error, each_backend, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn ping_answers_in_the_envelope_with_the_request_id() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let response = app.get("/api/v1/system/ping/").await;
+        assert_eq!(response.status(), 200);
+        let header_id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["success"], true);
+        assert_eq!(body["data"]["status"], "ok");
+        assert_eq!(body["data"]["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(body["request_id"], header_id.as_str());
+        assert_eq!(header_id.len(), 36, "a generated id is a UUID: {header_id}");
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn readyz_reports_backend_and_current_migrations() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let (status, body) = app.get_json("/readyz").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["database"], "ok");
+        assert_eq!(body["data"]["migrations"], "current");
+        let expected = if backend == Backend::Postgres { "postgres" } else { "sqlite" };
+        assert_eq!(body["data"]["backend"], expected);
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn readyz_is_503_when_migrations_are_pending() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        app.execute("DELETE FROM seaql_migrations").await;
+        let (status, body) = app.get_json("/readyz/").await;
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(assert_error(&body), "NOT_READY");
+        assert!(body["error"].as_str().unwrap().contains("igny8 migrate"), "{body}");
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn caller_request_id_is_echoed_and_bad_ones_replaced() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let response =
+        app.client.get(app.url("/api/v1/system/ping")).header("x-request-id", "trace-42.a").send().await.unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-42.a");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["request_id"], "trace-42.a");
+
+    for bad in ["has space", &"x".repeat(200), "<script>"] {
+        let response = app.client.get(app.url("/api/v1/system/ping")).header("x-request-id", bad).send().await.unwrap();
+        let echoed = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_ne!(echoed, bad);
+        assert_eq!(echoed.len(), 36);
+    }
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn routes_ignore_the_trailing_slash() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for path in ["/api/v1/system/ping", "/api/v1/system/ping/", "/readyz", "/readyz/", "/api/schema", "/api/schema/"] {
+        assert_eq!(app.get(path).await.status(), 200, "{path}");
+    }
+    let (status, body) = app.get_json("/api/v1/system/ping/?x=1").await;
+    assert_eq!(status, 200, "{body}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn schema_is_openapi_31_and_docs_are_served() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (status, schema) = app.get_json("/api/schema/").await;
+    assert_eq!(status, 200);
+    assert_eq!(schema["openapi"], "3.1.0");
+    assert!(schema["paths"]["/api/v1/system/ping"]["get"].is_object(), "{schema}");
+    assert!(schema["paths"]["/readyz"]["get"].is_object());
+    assert!(schema["components"]["securitySchemes"]["bearer"].is_object());
+
+    let docs = app.get("/api/docs/").await;
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap().to_lowercase().contains("swagger"));
+    // Without the slash, Swagger UI redirects to it (and the normaliser must not loop).
+    let redirect = app.get("/api/docs").await;
+    assert!(redirect.status().is_redirection());
+    assert_eq!(redirect.headers()["location"], "/api/docs/");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.get("/api/v1/system/ping").await;
+    app.get("/api/v1/system/ping").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let line = text
+        .lines()
+        .find(|l| {
+            l.starts_with("http_requests_total")
+                && l.contains("route=\"/api/v1/system/ping\"")
+                && l.contains("status=\"200\"")
+        })
+        .unwrap_or_else(|| panic!("no request counter in:\n{text}"));
+    let count: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(count >= 2.0, "{line}");
+    assert!(text.contains("http_request_duration_seconds_bucket"), "latency histogram missing");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn security_headers_and_compression() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let response = app.client.get(app.url("/api/schema/")).header("accept-encoding", "gzip").send().await.unwrap();
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(headers["content-encoding"], "gzip");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let options = Options {
+        configure: Box::new(|c| c.cors_origins = vec!["https://app.example.com".into()]),
+        ..Options::default()
+    };
+    let app = spawn_app_with(Backend::Sqlite, options).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/system/ping"))
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .send()
+    };
+    let allowed = preflight("https://app.example.com").await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://app.example.com");
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(refused.headers().get("access-control-allow-origin").is_none());
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn web_paths_fall_back_to_the_app_and_api_paths_do_not() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let page = app.get("/planner/keywords").await;
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(page.text().await.unwrap().contains("IGNY8"));
+
+    let (status, body) = app.get_json("/api/v1/does-not-exist/").await;
+    assert_eq!(status, 404);
+    assert_eq!(assert_error(&body), "NOT_FOUND");
+    assert!(body["error"].as_str().unwrap().contains("/api/v1/does-not-exist"), "{body}");
+
+    let (status, body) = app.get_json("/missing-logo.png").await;
+    assert_eq!(status, 404);
+    assert_eq!(assert_error(&body), "NOT_FOUND");
+    app.cleanup().await;
+}

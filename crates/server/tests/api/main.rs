@@ -1,0 +1,10 @@
+//! One integration-test binary for the server crate. Every test body runs on SQLite and, when
+//! `IGNY8_TEST_DATABASE_URL` is set (always in CI), on a fresh PostgreSQL database.
+
+mod cli;
+mod errors;
+mod health;
+mod helpers;
+mod list;
+mod migrations;
+mod widgets;
