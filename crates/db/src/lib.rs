@@ -8,6 +8,7 @@ pub mod connect;
 pub mod entities;
 pub mod migration;
 pub mod status;
+pub mod tenancy;
 
 pub use connect::{Backend, ConnectError, DbOptions, connect};
 pub use migration::Migrator;

@@ -1,9 +1,11 @@
 //! # domain — pure types and rules
 //!
 //! Purpose: the vocabulary every other crate shares, with no I/O: validated newtypes (email, slug, …),
-//! status enums with their allowed transitions, credit arithmetic, outline and prompt data types.
+//! roles, status enums with their allowed transitions, credit arithmetic, outline and prompt data types.
 //! Anything here can be unit-tested without a database or a network.
 
+pub mod role;
 pub mod text;
 
+pub use role::Role;
 pub use text::{Email, Slug, ValidationError};

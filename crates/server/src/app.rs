@@ -19,20 +19,38 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
+use crate::http::throttle::Limiters;
 use crate::http::{self, openapi::ApiDoc};
+use crate::mail::Mailer;
 use crate::modules;
+use crate::security::jwt::Keys;
 
 /// Everything a handler may need; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub keys: Arc<Keys>,
+    pub limiters: Arc<Limiters>,
+    pub mailer: Mailer,
+}
+
+impl AppState {
+    /// State for a configuration whose secret key is already resolved.
+    pub fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
+        let keys = Keys::from_secret(config.secret_key.expose());
+        let limiters = Limiters::new(config.auth_rate_per_minute, config.login_rate_per_minute);
+        let mailer = Mailer::from_config(&config)?;
+        Ok(Self { db, config: Arc::new(config), keys: Arc::new(keys), limiters: Arc::new(limiters), mailer })
+    }
 }
 
 /// Every documented API route. The OpenAPI document is derived from exactly this router.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1/system", modules::system::routes())
+        .nest("/api/v1/auth", modules::auth::routes().merge(modules::catalog::routes()).merge(modules::sites::routes()))
+        .nest("/api/v1/account", modules::account::routes())
         .merge(modules::system::health_routes())
 }
 
@@ -104,7 +122,8 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         // Normalising must happen before routing, so it wraps the router instead of being one of its layers.
         let service = tower::ServiceBuilder::new().map_request(http::middleware::normalize_path).service(self.app);
-        let service = axum::ServiceExt::<axum::extract::Request>::into_make_service(service);
+        let service =
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(service);
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
     }
 }

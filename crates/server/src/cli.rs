@@ -50,6 +50,28 @@ pub enum Command {
         #[arg(long)]
         status: bool,
     },
+    /// Load the built-in plans and industry catalogue (also done on every start; safe to repeat).
+    Seed,
+    /// Create a user: the owner of a new account, or a member of an existing one (--account).
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// owner, admin, editor, viewer or developer.
+        #[arg(long, default_value = "owner")]
+        role: String,
+        /// Slug of an existing account to join; without it a new account is created.
+        #[arg(long, value_name = "SLUG")]
+        account: Option<String>,
+        /// Name of the new account (defaults to the email's name).
+        #[arg(long, value_name = "NAME")]
+        account_name: Option<String>,
+        /// Plan of the new account.
+        #[arg(long, default_value = "free")]
+        plan: String,
+        /// Password; when omitted a random one is generated and printed.
+        #[arg(long, env = "IGNY8_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
     /// Print the OpenAPI 3.1 schema of the HTTP API as JSON.
     Openapi {
         /// Write to this file instead of standard output.
@@ -80,6 +102,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker => worker(config).await,
         Command::Migrate { status } => migrate(config, status).await,
+        Command::Seed => seed(config).await,
+        Command::CreateUser { email, role, account, account_name, plan, password } => {
+            let args = crate::users_cli::CreateUser { email, role, account, account_name, plan, password };
+            crate::users_cli::create_user(config, args).await
+        }
         Command::Openapi { .. } => unreachable!("handled above"),
     }
 }
@@ -95,6 +122,16 @@ async fn serve(config: Config, with_worker: bool) -> anyhow::Result<()> {
         worker = with_worker,
         "IGNY8 listening on http://{address}/ (API docs at http://{address}/api/docs/)"
     );
+    if state.config.demo_account
+        && db::Backend::from_url(&state.config.database_url()).ok() == Some(db::Backend::Sqlite)
+        && let Some(demo) = crate::modules::account::demo::ensure(&state).await?
+    {
+        println!(
+            "\n  Demo account ready. Sign in at http://{address}/ with\n    email:    {}\n    password: {}\n  \
+             (shown once; change it under Account, or reset it with `igny8 create-user`)\n",
+            demo.email, demo.password
+        );
+    }
     if with_worker {
         tracing::info!("in-process worker: no job kinds are registered yet (durable jobs arrive with the jobs issue)");
     }
@@ -108,6 +145,13 @@ async fn worker(config: Config) -> anyhow::Result<()> {
     tracing::info!("worker started: no job kinds are registered yet (durable jobs arrive with the jobs issue)");
     startup::shutdown_signal().await;
     tracing::info!("worker stopped");
+    Ok(())
+}
+
+async fn seed(config: Config) -> anyhow::Result<()> {
+    let db = startup::open_database(&config, config.auto_migrate).await?;
+    let report = crate::modules::catalog::seed::run(&db).await?;
+    println!("seed: {} plans, {} industries, {} sectors added", report.plans, report.industries, report.sectors);
     Ok(())
 }
 

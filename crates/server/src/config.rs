@@ -40,6 +40,20 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Log filter in `tracing` syntax (`info`, `server=debug,sqlx=warn`).
     pub log_level: String,
+    /// SMTP server for outgoing mail (`smtps://user:pass@host:465`); empty writes mail to `<data_dir>/outbox/`.
+    pub smtp_url: Secret,
+    /// Sender of outgoing mail.
+    pub mail_from: String,
+    /// Address of the web app as users reach it, for links in mails; empty means `http://<bind>`.
+    pub public_url: String,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_proxy_headers: bool,
+    /// Requests per minute to auth endpoints from one client address.
+    pub auth_rate_per_minute: u32,
+    /// Login and password-reset attempts per minute for one account.
+    pub login_rate_per_minute: u32,
+    /// On a fresh SQLite database, create a demo account and print its login once.
+    pub demo_account: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -86,6 +100,13 @@ impl Default for Config {
             db_max_connections: 10,
             log_format: LogFormat::Pretty,
             log_level: "info".into(),
+            smtp_url: Secret::default(),
+            mail_from: "IGNY8 <no-reply@igny8.local>".into(),
+            public_url: String::new(),
+            trust_proxy_headers: false,
+            auth_rate_per_minute: 20,
+            login_rate_per_minute: 5,
+            demo_account: true,
         }
     }
 }
@@ -104,6 +125,13 @@ impl fmt::Debug for Config {
             .field("db_max_connections", &self.db_max_connections)
             .field("log_format", &self.log_format)
             .field("log_level", &self.log_level)
+            .field("smtp_url", &self.smtp_url)
+            .field("mail_from", &self.mail_from)
+            .field("public_url", &self.public_url)
+            .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("auth_rate_per_minute", &self.auth_rate_per_minute)
+            .field("login_rate_per_minute", &self.login_rate_per_minute)
+            .field("demo_account", &self.demo_account)
             .finish()
     }
 }
@@ -151,6 +179,13 @@ impl Config {
         if self.db_max_connections == 0 {
             return Err(ConfigError("db_max_connections (IGNY8_DB_MAX_CONNECTIONS) must be at least 1".into()));
         }
+        if self.auth_rate_per_minute == 0 || self.login_rate_per_minute == 0 {
+            return Err(ConfigError(
+                "auth_rate_per_minute and login_rate_per_minute (IGNY8_AUTH_RATE_PER_MINUTE, \
+                 IGNY8_LOGIN_RATE_PER_MINUTE) must be at least 1"
+                    .into(),
+            ));
+        }
         for origin in &self.cors_origins {
             if origin != "*" && !(origin.starts_with("http://") || origin.starts_with("https://")) {
                 return Err(ConfigError(format!(
@@ -161,6 +196,15 @@ impl Config {
         tracing_subscriber::EnvFilter::try_new(&self.log_level)
             .map_err(|e| ConfigError(format!("log_level (IGNY8_LOG_LEVEL) is not a valid filter: {e}")))?;
         Ok(())
+    }
+
+    /// Base URL for links in mails.
+    pub fn public_url(&self) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{}", self.bind)
+        } else {
+            self.public_url.trim_end_matches('/').to_owned()
+        }
     }
 
     /// The database URL in force: the configured one, or the SQLite file in the data folder.
@@ -189,7 +233,7 @@ fn describe(error: &figment::Error) -> String {
     let key = error.path.join(".");
     let kind = error.kind.to_string();
     // figment reports the value it found; never echo it for the secret.
-    let kind = if key == "secret_key" { "invalid value".to_owned() } else { kind };
+    let kind = if key == "secret_key" || key == "smtp_url" { "invalid value".to_owned() } else { kind };
     if key.is_empty() {
         let origin = error.metadata.as_ref().map(|m| format!(" in {}", m.name)).unwrap_or_default();
         return format!("{kind}{origin}");

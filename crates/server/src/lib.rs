@@ -7,10 +7,13 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod mail;
 pub mod modules;
 pub mod secrets;
+pub mod security;
 pub mod startup;
 pub mod telemetry;
+pub mod users_cli;
 
 pub use app::{AppState, Application};
 pub use config::Config;

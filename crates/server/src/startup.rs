@@ -1,7 +1,5 @@
 //! Startup steps shared by `serve`, `worker`, `migrate` and the test harness.
 
-use std::sync::Arc;
-
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
@@ -23,7 +21,10 @@ pub async fn open_database(config: &Config, migrate: bool) -> anyhow::Result<Dat
 pub async fn state(mut config: Config) -> anyhow::Result<AppState> {
     config.secret_key = crate::secrets::resolve(&config)?;
     let db = open_database(&config, config.auto_migrate).await?;
-    Ok(AppState { db, config: Arc::new(config) })
+    if config.auto_migrate {
+        crate::modules::catalog::seed::run(&db).await.context("loading plans and the industry catalogue")?;
+    }
+    AppState::new(db, config)
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -4,12 +4,13 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_system_settings;
+mod m20261125_000002_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_system_settings::Migration)]
+        vec![Box::new(m20261125_000001_system_settings::Migration), Box::new(m20261125_000002_accounts::Migration)]
     }
 }

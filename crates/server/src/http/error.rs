@@ -48,7 +48,7 @@ pub enum AppError {
     Unprocessable { message: String, errors: FieldErrors },
     /// 429 with `Retry-After`.
     #[error("Too many requests; try again in {retry_after_secs} s.")]
-    RateLimited { retry_after_secs: u64 },
+    RateLimited { retry_after_secs: u64, limit: u32 },
     /// 502: a model provider or a publishing target failed.
     #[error("{message}")]
     Upstream { message: String },
@@ -162,7 +162,7 @@ impl AppError {
                 details.insert("plan".into(), plan.clone().into());
                 details.insert("max".into(), (*max).into());
             }
-            Self::RateLimited { retry_after_secs } => {
+            Self::RateLimited { retry_after_secs, .. } => {
                 details.insert("retry_after".into(), (*retry_after_secs).into());
             }
             _ => {}
@@ -184,8 +184,12 @@ impl IntoResponse for AppError {
             tracing::error!(error = format!("{source:#}"), "internal error");
         }
         let mut response = (self.status(), axum::Json(self.body())).into_response();
-        if let Self::RateLimited { retry_after_secs } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        if let Self::RateLimited { retry_after_secs, limit } = self {
+            let headers = response.headers_mut();
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            headers.insert("x-throttle-limit", HeaderValue::from(limit));
+            headers.insert("x-throttle-remaining", HeaderValue::from(0u32));
+            headers.insert("x-throttle-reset", HeaderValue::from(retry_after_secs));
         }
         response
     }

@@ -9,6 +9,8 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod request_id;
+pub mod tenant;
+pub mod throttle;
 pub mod web;
 
 pub use envelope::{Accepted, Created, Data, ListResponse, NoContent};

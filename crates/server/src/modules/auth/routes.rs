@@ -1,0 +1,132 @@
+use axum::extract::State;
+use axum::http::HeaderMap;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::dto::{
+    Done, LoginIn, MeIn, MeOut, PasswordChangeIn, RefreshIn, RegisterIn, ResetConfirmIn, ResetRequestIn, SessionOut,
+    TokensOut,
+};
+use super::{service, sessions};
+use crate::app::AppState;
+use crate::http::envelope::{Envelope, WithMessage};
+use crate::http::error::ErrorBody;
+use crate::http::tenant::Caller;
+use crate::http::throttle::ClientIp;
+use crate::http::{AppError, Created, Data, Json};
+
+/// Routes under `/api/v1/auth`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+        .routes(routes!(me, update_me))
+        .routes(routes!(change_password))
+        .routes(routes!(request_reset))
+        .routes(routes!(confirm_reset))
+}
+
+/// Create an account (Free plan) with you as its owner, and sign in.
+#[utoipa::path(post, path = "/register", tag = "auth", request_body = RegisterIn,
+    responses((status = 201, body = Envelope<SessionOut>), (status = 400, body = ErrorBody),
+        (status = 409, description = "Email taken", body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(input): Json<RegisterIn>,
+) -> Result<(HeaderMap, Created<SessionOut>), AppError> {
+    let allowance = state.limiters.auth_ip.check(&ip.to_string())?;
+    Ok((allowance.headers(), Created(service::register(&state, input).await?)))
+}
+
+/// Sign in with email and password.
+#[utoipa::path(post, path = "/login", tag = "auth", request_body = LoginIn,
+    responses((status = 200, body = Envelope<SessionOut>), (status = 401, body = ErrorBody),
+        (status = 403, description = "User or account inactive", body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(input): Json<LoginIn>,
+) -> Result<(HeaderMap, Data<SessionOut>), AppError> {
+    let allowance = state.limiters.strict(ip, input.email.trim())?;
+    Ok((allowance.headers(), Data(service::login(&state, input).await?)))
+}
+
+/// Exchange a refresh token for a new access and refresh token. A refresh token works once; presenting it
+/// again signs out every session that descends from it.
+#[utoipa::path(post, path = "/token/refresh", tag = "auth", request_body = RefreshIn,
+    responses((status = 200, body = Envelope<TokensOut>), (status = 401, body = ErrorBody)))]
+async fn refresh(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(input): Json<RefreshIn>,
+) -> Result<(HeaderMap, Data<TokensOut>), AppError> {
+    let allowance = state.limiters.auth_ip.check(&ip.to_string())?;
+    Ok((allowance.headers(), Data(sessions::rotate(&state, input.refresh.trim()).await?)))
+}
+
+/// Sign out: the refresh token's whole session family stops working.
+#[utoipa::path(post, path = "/logout", tag = "auth", request_body = RefreshIn,
+    responses((status = 200, body = Envelope<Done>)))]
+async fn logout(State(state): State<AppState>, Json(input): Json<RefreshIn>) -> Result<WithMessage<Done>, AppError> {
+    service::logout(&state, input.refresh.trim()).await?;
+    Ok(Data(Done { ok: true }).with_message("Signed out."))
+}
+
+/// The signed-in user and their account.
+#[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Envelope<MeOut>), (status = 401, body = ErrorBody)))]
+async fn me(State(state): State<AppState>, caller: Caller) -> Result<Data<MeOut>, AppError> {
+    service::me(&state, &caller).await.map(Data)
+}
+
+/// Change your first or last name.
+#[utoipa::path(patch, path = "/me", tag = "auth", security(("bearer" = [])), request_body = MeIn,
+    responses((status = 200, body = Envelope<MeOut>), (status = 400, body = ErrorBody)))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<MeIn>,
+) -> Result<Data<MeOut>, AppError> {
+    service::update_me(&state, &caller, input).await.map(Data)
+}
+
+/// Change your password; other sessions are signed out and a new one starts.
+#[utoipa::path(post, path = "/password/change", tag = "auth", security(("bearer" = [])), request_body = PasswordChangeIn,
+    responses((status = 200, body = Envelope<SessionOut>), (status = 400, body = ErrorBody)))]
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<PasswordChangeIn>,
+) -> Result<Data<SessionOut>, AppError> {
+    service::change_password(&state, &caller, input).await.map(Data)
+}
+
+/// Ask for a password-reset mail. The answer never says whether the email has an account.
+#[utoipa::path(post, path = "/password/reset", tag = "auth", request_body = ResetRequestIn,
+    responses((status = 200, body = Envelope<Done>), (status = 429, body = ErrorBody)))]
+async fn request_reset(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(input): Json<ResetRequestIn>,
+) -> Result<(HeaderMap, WithMessage<Done>), AppError> {
+    let allowance = state.limiters.strict(ip, input.email.trim())?;
+    service::request_reset(&state, &input.email).await?;
+    let message = "If an account uses this email, a reset link is on its way.";
+    Ok((allowance.headers(), Data(Done { ok: true }).with_message(message)))
+}
+
+/// Set a new password with the token from a reset or invitation mail.
+#[utoipa::path(post, path = "/password/reset/confirm", tag = "auth", request_body = ResetConfirmIn,
+    responses((status = 200, body = Envelope<Done>), (status = 400, body = ErrorBody)))]
+async fn confirm_reset(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Json(input): Json<ResetConfirmIn>,
+) -> Result<(HeaderMap, WithMessage<Done>), AppError> {
+    let allowance = state.limiters.auth_ip.check(&ip.to_string())?;
+    service::confirm_reset(&state, input).await?;
+    Ok((allowance.headers(), Data(Done { ok: true }).with_message("Password set; sign in with it.")))
+}

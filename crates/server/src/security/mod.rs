@@ -1,0 +1,5 @@
+//! Credentials: argon2id passwords, signed access tokens, opaque one-time and refresh tokens, API keys.
+
+pub mod jwt;
+pub mod password;
+pub mod token;
