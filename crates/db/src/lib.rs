@@ -10,7 +10,7 @@ pub mod migration;
 pub mod status;
 pub mod tenancy;
 
-pub use connect::{Backend, ConnectError, DbOptions, connect};
+pub use connect::{Backend, ConnectError, DbOptions, begin_write, connect};
 pub use migration::Migrator;
 pub use sea_orm;
 pub use sea_orm_migration as sea_orm_migration_reexport;

@@ -28,6 +28,16 @@ pub struct Allowance {
 }
 
 impl Allowance {
+    /// The answer to a throttled request, success or failure, with the allowance headers on it.
+    pub fn apply<T: axum::response::IntoResponse>(self, result: Result<T, AppError>) -> axum::response::Response {
+        let mut response = match result {
+            Ok(value) => value.into_response(),
+            Err(error) => axum::response::IntoResponse::into_response(error),
+        };
+        response.headers_mut().extend(self.headers());
+        response
+    }
+
     pub fn headers(self) -> HeaderMap {
         let mut headers = HeaderMap::new();
         headers.insert("x-throttle-limit", HeaderValue::from(self.limit));

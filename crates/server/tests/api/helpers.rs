@@ -149,6 +149,9 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         data_dir: database._dir.path().join("data"),
         secret_key: Secret::new("test-secret-key-that-is-long-enough-0123456789"),
         db_max_connections: 5,
+        // Tests sign in often from one address; the throttling test sets its own limits.
+        auth_rate_per_minute: 10_000,
+        login_rate_per_minute: 10_000,
         ..Config::default()
     };
     (options.configure)(&mut config);
@@ -164,6 +167,11 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// The temporary folder holding this test's SQLite file and data folder.
+    pub fn database_dir(&self) -> &std::path::Path {
+        self.database._dir.path()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -1,10 +1,14 @@
 //! One integration-test binary for the server crate. Every test body runs on SQLite and, when
 //! `IGNY8_TEST_DATABASE_URL` is set (always in CI), on a fresh PostgreSQL database.
 
+mod account;
+mod auth;
 mod cli;
 mod errors;
+mod fixtures;
 mod health;
 mod helpers;
 mod list;
 mod migrations;
+mod sites;
 mod widgets;

@@ -5,7 +5,6 @@ use db::entities::{account, subscription, user};
 use domain::{Email, Role, Slug};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use super::dto::{AccountOut, AccountSettingsIn};
@@ -28,7 +27,7 @@ pub struct NewAccount {
 /// Creates the account on its plan (plan credits granted, a subscription for the first period) and its first
 /// user, in one transaction. A taken e-mail is a 409 naming `email`.
 pub async fn provision(db: &DatabaseConnection, new: NewAccount) -> Result<(account::Model, user::Model), AppError> {
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     if user::Entity::find().filter(user::Column::Email.eq(new.email.as_str())).one(&txn).await?.is_some() {
         return Err(AppError::Conflict {
             message: "An account with this email already exists; sign in or reset the password.".into(),

@@ -10,7 +10,7 @@ use db::tenancy::{find_scoped, scoped};
 use domain::{Email, Role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use super::dto::{InviteIn, MemberUpdateIn, TeamMemberOut};
@@ -100,7 +100,7 @@ pub async fn invite(state: &AppState, caller: &Caller, input: InviteIn) -> Resul
     check_assignable(caller, input.role)?;
     let db = &state.db;
     check_sites(db, caller, &input.site_ids).await?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     limits::check_users(&txn, caller.account_id, 1).await?;
     if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&txn).await?.is_some() {
         return Err(AppError::Conflict {
@@ -194,7 +194,7 @@ pub async fn update(
     if let Some(site_ids) = &input.site_ids {
         check_sites(db, caller, site_ids).await?;
     }
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let mut update: user::ActiveModel = target.into();
     if let Some(role) = input.role {
         update.role = Set(role.as_str().into());

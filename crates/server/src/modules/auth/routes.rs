@@ -1,5 +1,5 @@
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -36,9 +36,9 @@ async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Json(input): Json<RegisterIn>,
-) -> Result<(HeaderMap, Created<SessionOut>), AppError> {
+) -> Result<Response, AppError> {
     let allowance = state.limiters.auth_ip.check(&ip.to_string())?;
-    Ok((allowance.headers(), Created(service::register(&state, input).await?)))
+    Ok(allowance.apply(service::register(&state, input).await.map(Created)))
 }
 
 /// Sign in with email and password.
@@ -49,9 +49,9 @@ async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Json(input): Json<LoginIn>,
-) -> Result<(HeaderMap, Data<SessionOut>), AppError> {
+) -> Result<Response, AppError> {
     let allowance = state.limiters.strict(ip, input.email.trim())?;
-    Ok((allowance.headers(), Data(service::login(&state, input).await?)))
+    Ok(allowance.apply(service::login(&state, input).await.map(Data)))
 }
 
 /// Exchange a refresh token for a new access and refresh token. A refresh token works once; presenting it
@@ -62,9 +62,9 @@ async fn refresh(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Json(input): Json<RefreshIn>,
-) -> Result<(HeaderMap, Data<TokensOut>), AppError> {
+) -> Result<Response, AppError> {
     let allowance = state.limiters.auth_ip.check(&ip.to_string())?;
-    Ok((allowance.headers(), Data(sessions::rotate(&state, input.refresh.trim()).await?)))
+    Ok(allowance.apply(sessions::rotate(&state, input.refresh.trim()).await.map(Data)))
 }
 
 /// Sign out: the refresh token's whole session family stops working.
@@ -111,11 +111,11 @@ async fn request_reset(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Json(input): Json<ResetRequestIn>,
-) -> Result<(HeaderMap, WithMessage<Done>), AppError> {
+) -> Result<Response, AppError> {
     let allowance = state.limiters.strict(ip, input.email.trim())?;
-    service::request_reset(&state, &input.email).await?;
     let message = "If an account uses this email, a reset link is on its way.";
-    Ok((allowance.headers(), Data(Done { ok: true }).with_message(message)))
+    let result = service::request_reset(&state, &input.email).await;
+    Ok(allowance.apply(result.map(|()| Data(Done { ok: true }).with_message(message))))
 }
 
 /// Set a new password with the token from a reset or invitation mail.
@@ -125,8 +125,8 @@ async fn confirm_reset(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Json(input): Json<ResetConfirmIn>,
-) -> Result<(HeaderMap, WithMessage<Done>), AppError> {
+) -> Result<Response, AppError> {
     let allowance = state.limiters.auth_ip.check(&ip.to_string())?;
-    service::confirm_reset(&state, input).await?;
-    Ok((allowance.headers(), Data(Done { ok: true }).with_message("Password set; sign in with it.")))
+    let result = service::confirm_reset(&state, input).await;
+    Ok(allowance.apply(result.map(|()| Data(Done { ok: true }).with_message("Password set; sign in with it."))))
 }

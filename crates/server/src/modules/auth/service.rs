@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 use db::entities::{one_time_token, user};
 use domain::{Email, Role};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::dto::{LoginIn, MeIn, MeOut, PasswordChangeIn, RegisterIn, ResetConfirmIn, SessionOut};
 use super::sessions::{issue_session, revoke_user};
@@ -141,7 +141,7 @@ pub async fn change_password(
     }
     password::validate(&input.new_password, &user.email).map_err(|m| AppError::field("new_password", m))?;
     let hash = password::hash(input.new_password).await?;
-    let txn = state.db.begin().await?;
+    let txn = db::begin_write(&state.db).await?;
     let mut update: user::ActiveModel = user.into();
     update.password_hash = Set(Some(hash));
     update.updated_at = Set(Utc::now());
@@ -186,19 +186,26 @@ pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError
 /// Sets a password from a reset or invitation token; the token works once.
 pub async fn confirm_reset(state: &AppState, input: ResetConfirmIn) -> Result<(), AppError> {
     let invalid = || AppError::field("token", "This link is invalid or has expired; ask for a new one.");
-    let txn = state.db.begin().await?;
     let row = one_time_token::Entity::find()
         .filter(one_time_token::Column::TokenHash.eq(token::digest(input.token.trim())))
-        .one(&txn)
+        .one(&state.db)
         .await?
         .filter(|t| t.used_at.is_none() && t.expires_at > Utc::now())
         .ok_or_else(invalid)?;
-    let user = user::Entity::find_by_id(row.user_id).one(&txn).await?.ok_or_else(invalid)?;
+    let user = user::Entity::find_by_id(row.user_id).one(&state.db).await?.ok_or_else(invalid)?;
     password::validate(&input.new_password, &user.email).map_err(|m| AppError::field("new_password", m))?;
+    // Hash before the transaction: it is slow and needs no lock.
     let hash = password::hash(input.new_password).await?;
-    let mut used: one_time_token::ActiveModel = row.into();
-    used.used_at = Set(Some(Utc::now()));
-    used.update(&txn).await?;
+    let txn = db::begin_write(&state.db).await?;
+    let claimed = one_time_token::Entity::update_many()
+        .col_expr(one_time_token::Column::UsedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(one_time_token::Column::Id.eq(row.id))
+        .filter(one_time_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(invalid());
+    }
     let mut update: user::ActiveModel = user.into();
     update.password_hash = Set(Some(hash));
     update.updated_at = Set(Utc::now());

@@ -3,9 +3,7 @@
 
 use chrono::Utc;
 use db::entities::{industry, industry_sector, plan};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 const INDUSTRIES_JSON: &str = include_str!("../../../seed/industries.json");
@@ -90,7 +88,7 @@ pub struct SeedReport {
 
 pub async fn run(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     let catalogue: Vec<IndustrySeed> = serde_json::from_str(INDUSTRIES_JSON)?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let mut report = SeedReport::default();
     let now = Utc::now();
     for (order, p) in PLANS.iter().enumerate() {

@@ -4,9 +4,7 @@ use chrono::Utc;
 use db::entities::sector;
 use db::tenancy::scoped;
 use domain::Slug;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::dto::{SectorIn, SectorUpdateIn};
 use crate::http::tenant::Caller;
@@ -36,7 +34,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: SectorIn) -
     caller.require_admin()?;
     let name = name_of(&input.name)?;
     let site = caller.site_field(db, "site_id", input.site_id).await?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let active = limits::active_sectors(&txn, site.id).await?;
     limits::check_sectors_total(&txn, caller.account_id, active + 1).await?;
     let base = Slug::from_text(&name).map(|s| s.to_string()).unwrap_or_else(|_| "sector".into());

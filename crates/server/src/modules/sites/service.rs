@@ -6,7 +6,7 @@ use db::tenancy::scoped;
 use domain::Slug;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use super::dto::{ApiKeyOut, SectorOut, SelectSectorsIn, SiteIn, SiteUpdateIn};
@@ -83,7 +83,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: SiteIn) -> 
     let name = name_of(&input.name)?;
     let domain = input.domain.as_deref().filter(|d| !d.trim().is_empty()).map(normalise_domain).transpose()?;
     let industry_id = resolve_industry(db, input.industry_id, input.industry_slug.as_deref()).await?;
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     limits::check_sites(&txn, caller.account_id, 1).await?;
     let base = Slug::from_text(&name).map(|s| s.to_string()).unwrap_or_else(|_| "site".into());
     let taken: Vec<String> = scoped::<site::Entity>(caller.account_id)
@@ -199,7 +199,7 @@ pub async fn select_sectors(
     if let Some(unknown) = wanted.iter().find(|w| !chosen.iter().any(|t| &t.slug == *w)) {
         return Err(AppError::field("sector_slugs", format!("{unknown:?} is not a sector of {}.", industry.name)));
     }
-    let txn = db.begin().await?;
+    let txn = db::begin_write(db).await?;
     let existing =
         scoped::<sector::Entity>(caller.account_id).filter(sector::Column::SiteId.eq(site.id)).all(&txn).await?;
     let custom_active = existing.iter().filter(|s| s.industry_sector_id.is_none() && s.is_active).count() as u64;
