@@ -9,9 +9,11 @@ pub mod entities;
 pub mod migration;
 pub mod status;
 pub mod tenancy;
+pub mod txn;
 
-pub use connect::{Backend, ConnectError, DbOptions, begin_write, connect};
+pub use connect::{Backend, ConnectError, DbOptions, connect};
 pub use migration::Migrator;
 pub use sea_orm;
 pub use sea_orm_migration as sea_orm_migration_reexport;
 pub use status::{MigrationStatus, migration_status, run_migrations};
+pub use txn::begin_write;
