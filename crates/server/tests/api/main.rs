@@ -8,6 +8,7 @@ mod errors;
 mod fixtures;
 mod health;
 mod helpers;
+mod isolation;
 mod list;
 mod migrations;
 mod sites;

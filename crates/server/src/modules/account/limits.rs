@@ -16,6 +16,13 @@ pub async fn plan_of<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<(acc
 }
 
 fn exceeded(limit: &'static str, what: &str, plan: &plan::Model, max: i32) -> AppError {
+    // "1 sites" reads badly: drop the plural s of the first word for a limit of one.
+    let what = if max == 1 {
+        let (first, rest) = what.split_once(' ').unwrap_or((what, ""));
+        format!("{} {rest}", first.trim_end_matches('s')).trim().to_owned()
+    } else {
+        what.to_owned()
+    };
     AppError::PlanLimit {
         message: format!("The {} plan allows {max} {what}; upgrade the plan to add more.", plan.name),
         limit,

@@ -1,0 +1,197 @@
+//! Tenant isolation across every route of the OpenAPI schema. Account B's owner (the strongest role) attacks
+//! account A's objects; every route needs a case here, so a new route without one fails this suite.
+
+use serde_json::{Value, json};
+
+use crate::fixtures::{Auth, Session, Tenant, ids};
+use crate::helpers::{TestApp, each_backend, spawn_app};
+
+/// What B's attempt on a route must look like.
+enum Case {
+    /// Touches no tenant data (health, public catalogue, sign-in flows).
+    Public,
+    /// A's object id in the path: B gets 404.
+    NotFound { id: i64, body: Option<Value> },
+    /// A list: none of A's ids may appear.
+    ListWithout { ids: Vec<i64> },
+    /// A create naming A's objects in the body: refused with 400 naming `field`.
+    RefusedField { body: Value, field: &'static str },
+    /// Acts on the caller's own account: the answer must be B's, never A's.
+    OwnAccount { body: Option<Value> },
+}
+
+struct World {
+    a: Tenant,
+    a_editor: Session,
+    a_custom_sector: i64,
+    a_key: String,
+    b: Tenant,
+}
+
+async fn world(app: &TestApp) -> World {
+    let a = app.tenant("alpha@example.com").await;
+    app.set_plan(a.owner.account_id, "growth").await;
+    let a_editor = app.add_member(&a.owner, "alpha-editor@example.com", "editor", &[a.site_id]).await;
+    let (status, sector) = app
+        .as_user(
+            "POST",
+            "/api/v1/auth/sectors/",
+            &a.owner,
+            Some(&json!({"site_id": a.site_id, "name": "Alpha custom"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{sector}");
+    let (_, key) = app.as_user("POST", &format!("/api/v1/auth/sites/{}/api_key/", a.site_id), &a.owner, None).await;
+    let b = app.tenant("bravo@example.com").await;
+    app.set_plan(b.owner.account_id, "growth").await;
+    World {
+        a_custom_sector: sector["data"]["id"].as_i64().unwrap(),
+        a_key: key["data"]["api_key"].as_str().unwrap().to_owned(),
+        a,
+        a_editor,
+        b,
+    }
+}
+
+fn case(method: &str, path: &str, w: &World) -> Option<Case> {
+    let a = &w.a;
+    let site = a.site_id;
+    let sectors = {
+        let mut all = a.sector_ids.clone();
+        all.push(w.a_custom_sector);
+        all
+    };
+    Some(match (method, path) {
+        ("GET", "/api/v1/system/ping" | "/readyz") => Case::Public,
+        ("GET", "/api/v1/auth/plans" | "/api/v1/auth/industries" | "/api/v1/auth/industries/{id}") => Case::Public,
+        (
+            "POST",
+            "/api/v1/auth/register"
+            | "/api/v1/auth/login"
+            | "/api/v1/auth/token/refresh"
+            | "/api/v1/auth/logout"
+            | "/api/v1/auth/password/reset"
+            | "/api/v1/auth/password/reset/confirm",
+        ) => Case::Public,
+        ("GET", "/api/v1/auth/me") => Case::OwnAccount { body: None },
+        ("PATCH", "/api/v1/auth/me") => Case::OwnAccount { body: Some(json!({"first_name": "B"})) },
+        ("POST", "/api/v1/auth/password/change") => Case::OwnAccount {
+            body: Some(
+                json!({"current_password": crate::fixtures::PASSWORD, "new_password": crate::fixtures::PASSWORD}),
+            ),
+        },
+        ("GET", "/api/v1/account/settings") => Case::OwnAccount { body: None },
+        ("PATCH", "/api/v1/account/settings") => Case::OwnAccount { body: Some(json!({"timezone": "UTC"})) },
+        ("GET", "/api/v1/account/team") => Case::ListWithout { ids: vec![a.owner.user_id, w.a_editor.user_id] },
+        ("POST", "/api/v1/account/team") => Case::RefusedField {
+            body: json!({"email": "spy@example.com", "role": "editor", "site_ids": [site]}),
+            field: "site_ids",
+        },
+        ("GET" | "DELETE", "/api/v1/account/team/{id}") => Case::NotFound { id: w.a_editor.user_id, body: None },
+        ("PATCH", "/api/v1/account/team/{id}") => {
+            Case::NotFound { id: w.a_editor.user_id, body: Some(json!({"role": "viewer"})) }
+        }
+        ("GET", "/api/v1/auth/sites") => Case::ListWithout { ids: vec![site] },
+        ("GET", "/api/v1/auth/sites/filter_options") => Case::OwnAccount { body: None },
+        ("POST", "/api/v1/auth/sites") => Case::OwnAccount { body: Some(json!({"name": "Bravo extra"})) },
+        ("GET" | "DELETE", "/api/v1/auth/sites/{id}") => Case::NotFound { id: site, body: None },
+        ("PATCH", "/api/v1/auth/sites/{id}") => Case::NotFound { id: site, body: Some(json!({"name": "hijacked"})) },
+        ("POST", "/api/v1/auth/sites/{id}/set_active") => Case::NotFound { id: site, body: None },
+        ("POST", "/api/v1/auth/sites/{id}/select_sectors") => {
+            Case::NotFound { id: site, body: Some(json!({"industry_slug": "home-garden", "sector_slugs": []})) }
+        }
+        ("GET", "/api/v1/auth/sites/{id}/sectors") => Case::NotFound { id: site, body: None },
+        ("POST" | "DELETE", "/api/v1/auth/sites/{id}/api_key") => Case::NotFound { id: site, body: None },
+        ("GET", "/api/v1/auth/sectors") => Case::ListWithout { ids: sectors },
+        ("POST", "/api/v1/auth/sectors") => {
+            Case::RefusedField { body: json!({"site_id": site, "name": "spy"}), field: "site_id" }
+        }
+        ("GET" | "DELETE", "/api/v1/auth/sectors/{id}") => Case::NotFound { id: w.a_custom_sector, body: None },
+        ("PATCH", "/api/v1/auth/sectors/{id}") => {
+            Case::NotFound { id: w.a_custom_sector, body: Some(json!({"name": "hijacked"})) }
+        }
+        _ => return None,
+    })
+}
+
+fn operations(schema: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (path, item) in schema["paths"].as_object().unwrap() {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_some() {
+                found.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    found
+}
+
+fn mentions(body: &Value, account_id: i64) -> bool {
+    body.to_string().contains(&format!("\"account_id\":{account_id}"))
+}
+
+#[tokio::test]
+async fn no_route_lets_one_account_reach_another() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let w = world(&app).await;
+        let (_, schema) = app.get_json("/api/schema/").await;
+        let operations = operations(&schema);
+        assert!(operations.len() >= 30, "schema has {} operations", operations.len());
+
+        let uncovered: Vec<String> =
+            operations.iter().filter(|(m, p)| case(m, p, &w).is_none()).map(|(m, p)| format!("{m} {p}")).collect();
+        assert!(uncovered.is_empty(), "routes without an isolation case: {uncovered:#?}");
+
+        for (method, path) in &operations {
+            let attacker = &w.b.owner;
+            match case(method, path, &w).unwrap() {
+                Case::Public => {}
+                Case::NotFound { id, body } => {
+                    let url = path.replace("{id}", &id.to_string());
+                    let (status, response) = app.as_user(method, &url, attacker, body.as_ref()).await;
+                    assert_eq!(status, 404, "{method} {url} as B: {response}");
+                }
+                Case::ListWithout { ids: forbidden } => {
+                    let (status, response) = app.as_user(method, path, attacker, None).await;
+                    assert_eq!(status, 200, "{method} {path}: {response}");
+                    let seen = ids(&response);
+                    assert!(!seen.is_empty(), "{method} {path}: B sees its own rows");
+                    assert!(
+                        forbidden.iter().all(|id| !seen.contains(id)),
+                        "{method} {path} leaks {forbidden:?}: {seen:?}"
+                    );
+                }
+                Case::RefusedField { body, field } => {
+                    let (status, response) = app.as_user(method, path, attacker, Some(&body)).await;
+                    assert_eq!(status, 400, "{method} {path}: {response}");
+                    assert!(response["errors"][field].is_array(), "{method} {path}: {response}");
+                }
+                Case::OwnAccount { body } => {
+                    let (status, response) = app.as_user(method, path, attacker, body.as_ref()).await;
+                    assert!(status < 300, "{method} {path}: {response}");
+                    assert!(!mentions(&response, w.a.owner.account_id), "{method} {path} shows A's data: {response}");
+                    assert!(!response.to_string().contains("alpha"), "{method} {path} shows A's data: {response}");
+                }
+            }
+        }
+
+        // A's site key reaches nothing of B's.
+        let (status, _) =
+            app.call("GET", &format!("/api/v1/auth/sites/{}", w.b.site_id), Auth::ApiKey(&w.a_key), None).await;
+        assert_eq!(status, 404);
+
+        // After every attack A's data is as it was.
+        let (status, site) = app.as_user("GET", &format!("/api/v1/auth/sites/{}", w.a.site_id), &w.a.owner, None).await;
+        assert_eq!(status, 200);
+        assert_eq!(site["data"]["name"], "Site of alpha@example.com");
+        assert_eq!(site["data"]["has_api_key"], true);
+        let (_, sectors) = app.as_user("GET", "/api/v1/auth/sectors/", &w.a.owner, None).await;
+        assert_eq!(sectors["count"], 4);
+        let (_, team) = app.as_user("GET", "/api/v1/account/team/", &w.a.owner, None).await;
+        assert_eq!(team["data"].as_array().unwrap().len(), 2);
+        assert!(team["data"].as_array().unwrap().iter().any(|m| m["role"] == "editor"));
+        app.cleanup().await;
+    })
+    .await;
+}
