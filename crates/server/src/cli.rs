@@ -90,6 +90,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         config.log_format = format;
     }
     telemetry::init(config.log_format, &config.log_level);
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
     match cli.command {
         Command::Serve { bind, no_worker, no_migrate } => {
             if let Some(bind) = bind {

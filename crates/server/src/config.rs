@@ -54,6 +54,9 @@ pub struct Config {
     pub login_rate_per_minute: u32,
     /// On a fresh SQLite database, create a demo account and print its login once.
     pub demo_account: bool,
+    /// Things worth telling the operator once logging is up (unknown `IGNY8_*` variables).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -107,6 +110,7 @@ impl Default for Config {
             auth_rate_per_minute: 20,
             login_rate_per_minute: 5,
             demo_account: true,
+            warnings: Vec::new(),
         }
     }
 }
@@ -156,8 +160,11 @@ impl Config {
             }
             None => {}
         }
-        let figment = figment.merge(Env::prefixed("IGNY8_").ignore(&["CONFIG", "TEST_DATABASE_URL"]));
-        let config: Config = figment.extract().map_err(|e| ConfigError(describe(&e)))?;
+        let known = Self::known_keys();
+        let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let figment = figment.merge(Env::prefixed("IGNY8_").only(&known_refs));
+        let mut config: Config = figment.extract().map_err(|e| ConfigError(describe(&e)))?;
+        config.warnings = unknown_env(&known);
         config.validate()?;
         Ok(config)
     }
@@ -198,6 +205,14 @@ impl Config {
         Ok(())
     }
 
+    /// Setting names, as in `igny8.toml` (lower case) and after `IGNY8_` (upper case).
+    fn known_keys() -> Vec<String> {
+        match serde_json::to_value(Config::default()) {
+            Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Base URL for links in mails.
     pub fn public_url(&self) -> String {
         if self.public_url.is_empty() {
@@ -227,6 +242,17 @@ pub fn redact_url(url: &str) -> String {
         },
         None => url.to_owned(),
     }
+}
+
+/// `IGNY8_*` variables that are neither settings nor read elsewhere: probably typos.
+fn unknown_env(known: &[String]) -> Vec<String> {
+    const OTHERS: [&str; 3] = ["CONFIG", "TEST_DATABASE_URL", "PASSWORD"];
+    std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .filter_map(|name| name.strip_prefix("IGNY8_").map(str::to_owned))
+        .filter(|rest| !OTHERS.contains(&rest.as_str()) && !known.iter().any(|k| k.eq_ignore_ascii_case(rest)))
+        .map(|rest| format!("IGNY8_{rest} is not a setting and is ignored (see README, Configuration)"))
+        .collect()
 }
 
 fn describe(error: &figment::Error) -> String {
@@ -313,6 +339,18 @@ mod tests {
             let error = Config::load(None).unwrap_err().to_string();
             assert!(error.contains("IGNY8_SECRET_KEY"), "{error}");
             assert!(!error.contains("hunter2"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_environment_variable_is_a_warning() {
+        Jail::expect_with(|jail| {
+            jail.set_env("IGNY8_DATABSE_URL", "postgres://typo/db");
+            jail.set_env("IGNY8_PASSWORD", "not a setting but read by create-user");
+            let config = Config::load(None).unwrap();
+            assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
+            assert!(config.warnings[0].contains("IGNY8_DATABSE_URL"));
             Ok(())
         });
     }

@@ -140,6 +140,11 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
         assert_eq!(status, 200);
         let (status, _) = refresh(other.refresh.clone()).await;
         assert_eq!(status, 401);
+        // An expired refresh token is refused as expired.
+        let late = app.login_ok("rot@example.com", PASSWORD).await;
+        app.execute("UPDATE refresh_tokens SET expires_at = '2001-01-01 00:00:00+00:00' WHERE used_at IS NULL AND revoked_at IS NULL").await;
+        let (status, body) = refresh(late.refresh).await;
+        assert_eq!((status, assert_error(&body).as_str()), (401, "TOKEN_EXPIRED"));
         let (status, body) = refresh("not-a-token".into()).await;
         assert_eq!((status, assert_error(&body).as_str()), (401, "TOKEN_INVALID"));
         app.cleanup().await;

@@ -59,6 +59,48 @@ fn migrate_creates_the_embedded_database() {
 }
 
 #[test]
+fn seed_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = igny8(dir.path()).args(["seed"]).output().unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let stdout = String::from_utf8(first.stdout).unwrap();
+    assert!(stdout.contains("seed: 4 plans,"), "{stdout}");
+    let second = igny8(dir.path()).args(["seed"]).output().unwrap();
+    let stdout = String::from_utf8(second.stdout).unwrap();
+    assert!(stdout.contains("seed: 0 plans, 0 industries, 0 sectors added"), "{stdout}");
+}
+
+#[test]
+fn create_user_makes_an_owner_then_a_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = igny8(dir.path())
+        .args(["create-user", "--email", "Ops@Example.com", "--account-name", "Ops Team", "--plan", "growth"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("created ops@example.com (owner) in account ops-team"), "{stdout}");
+    assert!(stdout.contains("password: "), "a generated password is printed: {stdout}");
+
+    let output = igny8(dir.path())
+        .args(["create-user", "--email", "ed@example.com", "--role", "editor", "--account", "ops-team"])
+        .env("IGNY8_PASSWORD", "a good long password")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("(editor) in account ops-team") && !stdout.contains("password:"), "{stdout}");
+
+    let output =
+        igny8(dir.path()).args(["create-user", "--email", "ed@example.com", "--account", "ops-team"]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8(output.stderr).unwrap().contains("already exists"));
+    let output =
+        igny8(dir.path()).args(["create-user", "--email", "x@example.com", "--role", "king"]).output().unwrap();
+    assert!(String::from_utf8(output.stderr).unwrap().contains("--role"));
+}
+
+#[test]
 fn openapi_prints_the_schema() {
     let dir = tempfile::tempdir().unwrap();
     let output = igny8(dir.path()).arg("openapi").output().unwrap();
@@ -68,14 +110,23 @@ fn openapi_prints_the_schema() {
     assert!(schema["paths"]["/api/v1/system/ping"].is_object());
 }
 
-#[tokio::test]
-async fn serve_starts_with_no_configuration_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = igny8(dir.path())
+/// A running `igny8 serve` on a free port, with its output collected.
+struct Served {
+    child: std::process::Child,
+    address: String,
+    stderr: std::sync::mpsc::Receiver<String>,
+    stdout: std::thread::JoinHandle<String>,
+}
+
+fn serve(dir: &std::path::Path) -> Served {
+    let mut child = igny8(dir)
         .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json"])
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stdout = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap_or_default());
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -89,14 +140,49 @@ async fn serve_starts_with_no_configuration_and_stops_on_sigterm() {
             break rest.split('/').next().unwrap().to_owned();
         }
     };
-    let body: serde_json::Value = reqwest::get(format!("http://{address}/readyz")).await.unwrap().json().await.unwrap();
+    Served { child, address, stderr: rx, stdout }
+}
+
+impl Served {
+    /// Sends SIGTERM; returns whether it exited cleanly, its later log lines and everything it printed.
+    fn stop(mut self) -> (bool, Vec<String>, String) {
+        let kill = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        assert!(kill.success());
+        let status = self.child.wait().unwrap();
+        let stdout = self.stdout.join().unwrap();
+        (status.success(), self.stderr.try_iter().collect(), stdout)
+    }
+}
+
+#[tokio::test]
+async fn serve_starts_with_no_configuration_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(dir.path());
+    let body: serde_json::Value =
+        reqwest::get(format!("http://{}/readyz", served.address)).await.unwrap().json().await.unwrap();
     assert_eq!(body["data"]["backend"], "sqlite");
     assert!(dir.path().join("data/secret.key").exists(), "the embedded shape generates its key");
+    let (clean, logs, printed) = served.stop();
+    assert!(clean, "graceful shutdown exits 0");
+    assert!(logs.iter().any(|l| l.contains("shutdown signal received")), "{logs:?}");
 
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(kill.success());
-    let status = child.wait().unwrap();
-    assert!(status.success(), "graceful shutdown exits 0, got {status:?}");
-    let rest: Vec<String> = rx.try_iter().collect();
-    assert!(rest.iter().any(|l| l.contains("shutdown signal received")), "{rest:?}");
+    // The fresh start created a demo account and printed its login once.
+    let password = printed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password: "))
+        .unwrap_or_else(|| panic!("no demo login printed: {printed}"))
+        .trim()
+        .to_owned();
+    let served = serve(dir.path());
+    let response = reqwest::Client::new()
+        .post(format!("http://{}/api/v1/auth/login/", served.address))
+        .json(&serde_json::json!({"email": "demo@igny8.local", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["account"]["plan"]["slug"], "growth");
+    let (_, _, printed) = served.stop();
+    assert!(!printed.contains("Demo account ready"), "printed only on the first start: {printed}");
 }
