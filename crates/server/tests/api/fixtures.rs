@@ -93,6 +93,17 @@ impl TestApp {
         Some(row.try_get_by_index::<String>(0).unwrap())
     }
 
+    /// Delivery status of the newest mail to `to`.
+    pub async fn last_mail_status(&self, to: &str) -> String {
+        let backend = self.db.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => "SELECT status FROM mail_outbox WHERE to_email = $1 ORDER BY id DESC LIMIT 1",
+            _ => "SELECT status FROM mail_outbox WHERE to_email = ? ORDER BY id DESC LIMIT 1",
+        };
+        let row = self.db.query_one_raw(Statement::from_sql_and_values(backend, sql, [to.into()])).await.unwrap();
+        row.map(|r| r.try_get_by_index::<String>(0).unwrap()).unwrap_or_default()
+    }
+
     /// The token in the newest mail to `to`.
     pub async fn mailed_token(&self, to: &str) -> String {
         let mail = self.last_mail(to).await.unwrap_or_else(|| panic!("no mail to {to}"));

@@ -12,4 +12,5 @@ mod isolation;
 mod list;
 mod migrations;
 mod sites;
+mod smtp;
 mod widgets;

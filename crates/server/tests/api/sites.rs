@@ -260,3 +260,37 @@ async fn api_keys_authenticate_as_the_site_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_sector_of_another_site_is_a_400_naming_sector_id() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let tenant = app.tenant("pair@example.com").await;
+        app.set_plan(tenant.owner.account_id, "growth").await;
+        let (_, other) =
+            app.as_user("POST", "/api/v1/auth/sites/", &tenant.owner, Some(&json!({"name": "Other"}))).await;
+        let other_site = other["data"]["id"].as_i64().unwrap();
+        let caller = server::http::tenant::Caller {
+            user_id: Some(tenant.owner.user_id),
+            account_id: tenant.owner.account_id,
+            role: domain::Role::Owner,
+            key_site_id: None,
+        };
+        let (site, sector) = caller.site_sector(&app.db, tenant.site_id, tenant.sector_ids[0]).await.unwrap();
+        assert_eq!((site.id, sector.id), (tenant.site_id, tenant.sector_ids[0]));
+        match caller.site_sector(&app.db, other_site, tenant.sector_ids[0]).await {
+            Err(server::http::AppError::Validation { errors, .. }) => {
+                assert!(errors.contains_key("sector_id"), "{errors:?}")
+            }
+            other => panic!("expected a 400 naming sector_id, got {other:?}"),
+        }
+        match caller.site_sector(&app.db, 987654, tenant.sector_ids[0]).await {
+            Err(server::http::AppError::Validation { errors, .. }) => {
+                assert!(errors.contains_key("site_id"), "{errors:?}")
+            }
+            other => panic!("expected a 400 naming site_id, got {other:?}"),
+        }
+        app.cleanup().await;
+    })
+    .await;
+}
