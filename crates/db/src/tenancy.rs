@@ -3,7 +3,9 @@
 
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 
-use crate::entities::{sector, site, site_user_access, user};
+use crate::entities::{
+    credit_transaction, credit_usage_log, notification, sector, site, site_user_access, subscription, task, user,
+};
 
 /// An entity whose rows carry `account_id`.
 pub trait AccountScoped: EntityTrait {
@@ -35,7 +37,17 @@ macro_rules! site_scoped {
     )*};
 }
 
-account_scoped!(user, site, sector, site_user_access);
+account_scoped!(
+    user,
+    site,
+    sector,
+    site_user_access,
+    subscription,
+    credit_transaction,
+    credit_usage_log,
+    notification,
+    task
+);
 site_scoped!(sector, site_user_access);
 
 /// `SELECT … WHERE account_id = ?`: the start of every tenant query.

@@ -4,8 +4,12 @@
 //! roles, status enums with their allowed transitions, credit arithmetic, outline and prompt data types.
 //! Anything here can be unit-tested without a database or a network.
 
+pub mod credits;
+pub mod progress;
 pub mod role;
 pub mod text;
 
+pub use credits::{Insufficient, Pools, Split};
+pub use progress::{Phase, TaskStatus};
 pub use role::Role;
 pub use text::{Email, Slug, ValidationError};

@@ -19,6 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
+use crate::events::Events;
 use crate::http::throttle::Limiters;
 use crate::http::{self, openapi::ApiDoc};
 use crate::mail::Mailer;
@@ -33,6 +34,7 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub limiters: Arc<Limiters>,
     pub mailer: Mailer,
+    pub events: Events,
 }
 
 impl AppState {
@@ -41,7 +43,8 @@ impl AppState {
         let keys = Keys::from_secret(config.secret_key.expose());
         let limiters = Limiters::new(config.auth_rate_per_minute, config.login_rate_per_minute);
         let mailer = Mailer::from_config(&config)?;
-        Ok(Self { db, config: Arc::new(config), keys: Arc::new(keys), limiters: Arc::new(limiters), mailer })
+        let (keys, limiters) = (Arc::new(keys), Arc::new(limiters));
+        Ok(Self { db, config: Arc::new(config), keys, limiters, mailer, events: Events::default() })
     }
 }
 
@@ -51,6 +54,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .nest("/api/v1/system", modules::system::routes())
         .nest("/api/v1/auth", modules::auth::routes().merge(modules::catalog::routes()).merge(modules::sites::routes()))
         .nest("/api/v1/account", modules::account::routes())
+        .nest("/api/v1/notifications", modules::notifications::routes())
+        .nest("/api/v1/billing", modules::billing::routes())
+        .nest("/api/v1/tasks", modules::tasks::routes())
         .merge(modules::system::health_routes())
 }
 

@@ -5,12 +5,19 @@ use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_system_settings;
 mod m20261125_000002_accounts;
+mod m20261125_000003_credits_notifications;
+mod m20261125_000004_tasks;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_system_settings::Migration), Box::new(m20261125_000002_accounts::Migration)]
+        vec![
+            Box::new(m20261125_000001_system_settings::Migration),
+            Box::new(m20261125_000002_accounts::Migration),
+            Box::new(m20261125_000003_credits_notifications::Migration),
+            Box::new(m20261125_000004_tasks::Migration),
+        ]
     }
 }

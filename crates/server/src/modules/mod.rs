@@ -3,6 +3,9 @@
 
 pub mod account;
 pub mod auth;
+pub mod billing;
 pub mod catalog;
+pub mod notifications;
 pub mod sites;
 pub mod system;
+pub mod tasks;

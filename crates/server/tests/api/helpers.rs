@@ -123,6 +123,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub database: TestDatabase,
+    events: server::events::Events,
 }
 
 pub struct Options {
@@ -157,16 +158,22 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     (options.configure)(&mut config);
     let state = server::startup::state(config).await.expect("application state");
     let db = state.db.clone();
+    let events = state.events.clone();
     let app = server::Application::build(state, options.extra).await.expect("bind");
     let address = format!("http://{}", app.local_addr().unwrap());
     tokio::spawn(app.run_until(std::future::pending()));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, db, database }
+    TestApp { address, client, db, database, events }
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// The running server's live-event hub.
+    pub fn events(&self) -> &server::events::Events {
+        &self.events
     }
 
     /// The temporary folder holding this test's SQLite file and data folder.

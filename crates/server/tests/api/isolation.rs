@@ -18,10 +18,17 @@ enum Case {
     RefusedField { body: Value, field: &'static str },
     /// Acts on the caller's own account: the answer must be B's, never A's.
     OwnAccount { body: Option<Value> },
+    /// Not for account roles at all (platform staff only): 403.
+    Forbidden { body: Value },
+    /// Checked by a dedicated test (named here) because it cannot be asserted with one request.
+    CoveredBy(&'static str),
 }
 
 struct World {
     a: Tenant,
+    a_notification: i64,
+    a_task: i64,
+    a_transaction_ids: Vec<i64>,
     a_editor: Session,
     a_custom_sector: i64,
     a_key: String,
@@ -44,7 +51,52 @@ async fn world(app: &TestApp) -> World {
     let (_, key) = app.as_user("POST", &format!("/api/v1/auth/sites/{}/api_key/", a.site_id), &a.owner, None).await;
     let b = app.tenant("bravo@example.com").await;
     app.set_plan(b.owner.account_id, "growth").await;
+    let mut notifications = Vec::new();
+    let mut transactions = Vec::new();
+    for tenant in [&a, &b] {
+        let new = server::modules::notifications::service::New {
+            account_id: tenant.owner.account_id,
+            notification_type: "ai_task_succeeded",
+            severity: "success",
+            title: "Done".into(),
+            message: String::new(),
+            action: None,
+        };
+        notifications
+            .push(server::modules::notifications::service::create(&app.db, app.events(), new).await.unwrap().id);
+        let txn = db::begin_write(&app.db).await.unwrap();
+        server::modules::billing::ledger::grant_in(
+            &txn,
+            tenant.owner.account_id,
+            "bonus",
+            10,
+            "purchase",
+            "pack",
+            None,
+            "",
+        )
+        .await
+        .unwrap();
+        txn.commit().await.unwrap();
+        let (_, list) = app.as_user("GET", "/api/v1/billing/transactions/", &tenant.owner, None).await;
+        transactions.push(ids(&list));
+    }
+    let mut task_ids = Vec::new();
+    for tenant in [&a, &b] {
+        let new = jobs::tasks::NewTask {
+            account_id: tenant.owner.account_id,
+            site_id: Some(tenant.site_id),
+            user_id: Some(tenant.owner.user_id),
+            kind: "auto_cluster".into(),
+            input: json!({}),
+            total: 0,
+        };
+        task_ids.push(jobs::tasks::create(&app.db, &jobs::tasks::Unobserved, new).await.unwrap().id);
+    }
     World {
+        a_task: task_ids[0],
+        a_notification: notifications[0],
+        a_transaction_ids: transactions[0].clone(),
         a_custom_sector: sector["data"]["id"].as_i64().unwrap(),
         a_key: key["data"]["api_key"].as_str().unwrap().to_owned(),
         a,
@@ -110,6 +162,32 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
         ("PATCH", "/api/v1/auth/sectors/{id}") => {
             Case::NotFound { id: w.a_custom_sector, body: Some(json!({"name": "hijacked"})) }
         }
+        (
+            "GET",
+            "/api/v1/billing/credits/balance" | "/api/v1/billing/usage" | "/api/v1/billing/transactions/filter_options",
+        ) => Case::OwnAccount { body: None },
+        ("GET", "/api/v1/billing/transactions") => Case::ListWithout { ids: w.a_transaction_ids.clone() },
+        ("POST", "/api/v1/billing/admin/credits/adjust") => Case::Forbidden {
+            body: json!({"account_id": a.owner.account_id, "pool": "bonus", "amount": 1000, "reason": "steal"}),
+        },
+        ("GET", "/api/v1/notifications") => Case::ListWithout { ids: vec![w.a_notification] },
+        ("GET", "/api/v1/notifications/filter_options" | "/api/v1/notifications/unread_count") => {
+            Case::OwnAccount { body: None }
+        }
+        ("POST", "/api/v1/notifications/mark_all_read") => Case::OwnAccount { body: None },
+        ("POST", "/api/v1/notifications/mark_read") => {
+            Case::OwnAccount { body: Some(json!({"ids": [w.a_notification]})) }
+        }
+        ("POST", "/api/v1/notifications/{id}/read") | ("DELETE", "/api/v1/notifications/{id}") => {
+            Case::NotFound { id: w.a_notification, body: None }
+        }
+        ("GET", "/api/v1/notifications/stream") => {
+            Case::CoveredBy("notifications::the_stream_carries_only_the_callers_account")
+        }
+        ("GET", "/api/v1/tasks") => Case::ListWithout { ids: vec![w.a_task] },
+        ("GET", "/api/v1/tasks/{id}" | "/api/v1/tasks/{id}/events") | ("POST", "/api/v1/tasks/{id}/cancel") => {
+            Case::NotFound { id: w.a_task, body: None }
+        }
         _ => return None,
     })
 }
@@ -167,6 +245,19 @@ async fn no_route_lets_one_account_reach_another() {
                     assert_eq!(status, 400, "{method} {path}: {response}");
                     assert!(response["errors"][field].is_array(), "{method} {path}: {response}");
                 }
+                Case::Forbidden { body } => {
+                    let (status, response) = app.as_user(method, path, attacker, Some(&body)).await;
+                    assert_eq!(status, 403, "{method} {path}: {response}");
+                }
+                Case::CoveredBy(test) => {
+                    // The named test must exist, so renaming it cannot silently drop the coverage.
+                    let sources = [include_str!("notifications.rs")];
+                    let name = test.rsplit("::").next().unwrap();
+                    assert!(
+                        sources.iter().any(|s| s.contains(&format!("fn {name}("))),
+                        "{method} {path}: no test {test}"
+                    );
+                }
                 Case::OwnAccount { body } => {
                     let (status, response) = app.as_user(method, path, attacker, body.as_ref()).await;
                     assert!(status < 300, "{method} {path}: {response}");
@@ -191,6 +282,12 @@ async fn no_route_lets_one_account_reach_another() {
         let (_, team) = app.as_user("GET", "/api/v1/account/team/", &w.a.owner, None).await;
         assert_eq!(team["data"].as_array().unwrap().len(), 2);
         assert!(team["data"].as_array().unwrap().iter().any(|m| m["role"] == "editor"));
+        let (_, unread) = app.as_user("GET", "/api/v1/notifications/unread_count/", &w.a.owner, None).await;
+        assert_eq!(unread["data"]["unread"], 1, "B's mark-read calls left A's notification alone");
+        let (_, balance) = app.as_user("GET", "/api/v1/billing/credits/balance/", &w.a.owner, None).await;
+        assert_eq!(balance["data"]["bonus_credits"], 10);
+        let (_, task) = app.as_user("GET", &format!("/api/v1/tasks/{}", w.a_task), &w.a.owner, None).await;
+        assert_eq!(task["data"]["status"], "queued", "B could not cancel A's task");
         app.cleanup().await;
     })
     .await;

@@ -4,6 +4,7 @@
 mod account;
 mod auth;
 mod cli;
+mod credits;
 mod errors;
 mod fixtures;
 mod health;
@@ -11,6 +12,8 @@ mod helpers;
 mod isolation;
 mod list;
 mod migrations;
+mod notifications;
 mod sites;
 mod smtp;
+mod tasks;
 mod widgets;
