@@ -1,9 +1,58 @@
 //! # ai — model clients and the keyword clustering engine
 //!
 //! Purpose: everything that talks to a model or reasons about keywords without knowing about HTTP handlers or
-//! tenants. It will hold the small traits (`TextModel`, `ImageModel`, `Embedder`), the provider clients
-//! (OpenAI-compatible, Anthropic, Gemini, OpenAI Images, Runware, Offline), tolerant structured-output parsing
-//! and the local clustering engine (SPEC.md §5, §6).
+//! tenants (SPEC.md §5, §6).
 //!
-//! Status: empty until the AI-engine and planner issues land; it exists now so the dependency arrows of
-//! ARCHITECTURE.md (`server → ai → domain`) are fixed from the first commit.
+//! * Three small object-safe traits — [`TextModel`], [`ImageModel`], [`Embedder`] — so the server can hold
+//!   `Arc<dyn TextModel>` and pick a provider per function from the model catalogue.
+//! * Thin provider clients in [`providers`]: any OpenAI-compatible endpoint (chat and embeddings), Anthropic
+//!   Messages, Google Gemini, OpenAI Images and Runware. They speak each provider's native structured-output form,
+//!   report exact token usage for credit accounting and share one retry/timeout policy ([`http`]).
+//! * Tolerant structured-output parsing ([`parse`]) and keyword normalisation for matching model output back to
+//!   the input ([`normalise`]); [`lenient`] serde helpers for numbers that arrive as strings.
+
+pub mod error;
+pub mod http;
+pub mod lenient;
+pub mod normalise;
+pub mod parse;
+pub mod providers;
+pub mod retry;
+pub mod types;
+
+use async_trait::async_trait;
+
+pub use error::AiError;
+pub use http::{ProviderConfig, ensure_tls_provider};
+pub use retry::RetryPolicy;
+pub use types::{EmbeddingResponse, Finish, ImageRequest, ImageResponse, TextRequest, TextResponse, TokenUsage};
+
+/// A model that turns a prompt into text (or JSON as text).
+#[async_trait]
+pub trait TextModel: Send + Sync {
+    /// Sends one prompt and returns the answer with its token usage.
+    async fn generate(&self, request: &TextRequest) -> Result<TextResponse, AiError>;
+
+    /// The configured model id (what the model catalogue calls it).
+    fn model_id(&self) -> &str;
+}
+
+/// A model that draws one image from a prompt.
+#[async_trait]
+pub trait ImageModel: Send + Sync {
+    /// Generates the image and returns its bytes (downloaded if the provider answered with a URL).
+    async fn generate(&self, request: &ImageRequest) -> Result<ImageResponse, AiError>;
+
+    /// The configured model id.
+    fn model_id(&self) -> &str;
+}
+
+/// A model that maps texts to vectors, for semantic keyword clustering.
+#[async_trait]
+pub trait Embedder: Send + Sync {
+    /// Embeds every text; the vectors come back in input order.
+    async fn embed(&self, texts: &[String]) -> Result<EmbeddingResponse, AiError>;
+
+    /// The configured model id (embedding caches are keyed by it).
+    fn model_id(&self) -> &str;
+}

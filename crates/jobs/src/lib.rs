@@ -1,10 +1,14 @@
 //! # jobs — durable jobs and the user-facing task record
 //!
-//! Purpose: the `tasks` record every AI or batch job reports to (status, progress, result, error, cost), with
-//! its allowed transitions; and — arriving with the rest of the jobs issue — the durable queue (apalis 1.x on
-//! PostgreSQL or SQLite, apalis-cron for schedules) wrapped so the rest of the code enqueues typed jobs and
-//! never names the engine, plus the worker runtime.
+//! Purpose: the durable queue (apalis 1.x on PostgreSQL or SQLite) wrapped so the rest of the code enqueues
+//! jobs for task records and registers handlers, never naming the engine; the worker runtime (bounded
+//! concurrency per kind, retries with exponential backoff recorded on the task, cancellation between steps,
+//! graceful shutdown); and the `tasks` record every job reports to.
 
+pub mod queue;
+pub mod runtime;
 pub mod tasks;
 
+pub use queue::{Job, Queue, QueueConfig, QueueError};
+pub use runtime::{JobContext, JobError, JobFuture, JobHandler, JobOutput, Registry, RetryPolicy, enqueue, run_worker};
 pub use tasks::{NewTask, Progress, TaskError, TaskObserver};

@@ -72,6 +72,9 @@ async fn transition<C: ConnectionTrait>(
     if next.is_terminal() {
         update.finished_at = Set(Some(Utc::now()));
     }
+    if next.is_terminal() {
+        update.lease_expires_at = Set(None);
+    }
     edit(&mut update);
     let saved = update.update(db).await?;
     observer.changed(&saved);
@@ -104,6 +107,7 @@ pub async fn create<C: ConnectionTrait>(
         cost_credits: Set(0),
         attempts: Set(0),
         cancel_requested: Set(false),
+        lease_expires_at: Set(None),
         created_at: Set(now),
         started_at: Set(None),
         finished_at: Set(None),
@@ -114,6 +118,77 @@ pub async fn create<C: ConnectionTrait>(
     .await?;
     observer.changed(&saved);
     Ok(saved)
+}
+
+/// The outcome of trying to take a task for running.
+#[derive(Debug)]
+pub enum Claim {
+    /// This worker runs it now, holding the lease.
+    Claimed(Box<task::Model>),
+    /// Another worker holds a live lease until then.
+    Busy { until: chrono::DateTime<Utc> },
+    /// Nothing to run: finished, or cancelled before it started.
+    Done,
+}
+
+/// Takes the task for running, atomically: only a queued task, or a running one whose worker stopped
+/// renewing its lease, can be claimed, so two workers never run one task at once.
+pub async fn claim<C: ConnectionTrait>(
+    db: &C,
+    observer: &dyn TaskObserver,
+    id: i64,
+    lease: std::time::Duration,
+) -> Result<Claim, TaskError> {
+    use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let now = Utc::now();
+    let lease_end = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(30));
+    let claimable = Condition::any().add(task::Column::Status.eq("queued")).add(
+        Condition::all().add(task::Column::Status.eq("running")).add(
+            Condition::any().add(task::Column::LeaseExpiresAt.is_null()).add(task::Column::LeaseExpiresAt.lt(now)),
+        ),
+    );
+    let claimed = task::Entity::update_many()
+        .col_expr(task::Column::Status, Expr::value("running"))
+        .col_expr(task::Column::Attempts, Expr::col(task::Column::Attempts).add(1))
+        .col_expr(task::Column::LeaseExpiresAt, Expr::value(lease_end))
+        .col_expr(task::Column::StartedAt, Expr::value(now))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::Id.eq(id))
+        .filter(task::Column::CancelRequested.eq(false))
+        .filter(claimable)
+        .exec(db)
+        .await?;
+    let current = load(db, id).await?;
+    if claimed.rows_affected == 1 {
+        observer.changed(&current);
+        return Ok(Claim::Claimed(Box::new(current)));
+    }
+    match status_of(&current) {
+        TaskStatus::Queued if current.cancel_requested => {
+            transition(db, observer, current, TaskStatus::Cancelled, |t| {
+                t.message = Set(Some("Cancelled before it started.".into()));
+            })
+            .await?;
+            Ok(Claim::Done)
+        }
+        TaskStatus::Running => Ok(Claim::Busy { until: current.lease_expires_at.unwrap_or(now) }),
+        _ => Ok(Claim::Done),
+    }
+}
+
+/// Extends the lease of a running task (the worker is alive and still working on it).
+pub async fn renew<C: ConnectionTrait>(db: &C, id: i64, lease: std::time::Duration) -> Result<(), TaskError> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let lease_end = Utc::now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(30));
+    task::Entity::update_many()
+        .col_expr(task::Column::LeaseExpiresAt, Expr::value(lease_end))
+        .filter(task::Column::Id.eq(id))
+        .filter(task::Column::Status.eq("running"))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// A worker picks the task up. A cancel requested while it waited ends it here instead.
@@ -230,6 +305,24 @@ pub async fn mark_cancelled<C: ConnectionTrait>(
     let current = load(db, id).await?;
     transition(db, observer, current, TaskStatus::Cancelled, |t| {
         t.message = Set(Some("Cancelled.".into()));
+    })
+    .await
+}
+
+/// A retryable failure: back to the queue with the reason and when it runs again.
+pub async fn requeue<C: ConnectionTrait>(
+    db: &C,
+    observer: &dyn TaskObserver,
+    id: i64,
+    reason: &str,
+    delay: std::time::Duration,
+) -> Result<task::Model, TaskError> {
+    let current = load(db, id).await?;
+    let message = format!("Will retry in {} s: {reason}", delay.as_secs().max(1));
+    transition(db, observer, current, TaskStatus::Queued, |t| {
+        t.message = Set(Some(message));
+        t.error = Set(Some(reason.into()));
+        t.lease_expires_at = Set(None);
     })
     .await
 }

@@ -19,6 +19,8 @@ pub async fn open_database(config: &Config, migrate: bool) -> anyhow::Result<Dat
 
 /// Builds the application state: database (migrated if configured) and the secret key.
 pub async fn state(mut config: Config) -> anyhow::Result<AppState> {
+    // Outbound HTTPS (model providers, WordPress) uses rustls with ring; pick it once per process.
+    ai::ensure_tls_provider();
     config.secret_key = crate::secrets::resolve(&config)?;
     let db = open_database(&config, config.auto_migrate).await?;
     if config.auto_migrate {

@@ -28,6 +28,9 @@ pub struct Model {
     pub cost_credits: i64,
     pub attempts: i32,
     pub cancel_requested: bool,
+    /// While running: the worker holding it must renew this lease; after it passes, another worker may
+    /// take the task over (its worker died).
+    pub lease_expires_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub started_at: Option<DateTimeUtc>,
     pub finished_at: Option<DateTimeUtc>,

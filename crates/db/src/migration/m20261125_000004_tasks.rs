@@ -33,6 +33,7 @@ enum Tasks {
     CostCredits,
     Attempts,
     CancelRequested,
+    LeaseExpiresAt,
     CreatedAt,
     StartedAt,
     FinishedAt,
@@ -65,6 +66,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(Tasks::CostCredits).default(0))
                     .col(integer(Tasks::Attempts).default(0))
                     .col(boolean(Tasks::CancelRequested).default(false))
+                    .col(timestamp_with_time_zone_null(Tasks::LeaseExpiresAt))
                     .col(timestamp_with_time_zone(Tasks::CreatedAt))
                     .col(timestamp_with_time_zone_null(Tasks::StartedAt))
                     .col(timestamp_with_time_zone_null(Tasks::FinishedAt))

@@ -156,6 +156,7 @@ impl Served {
 
 #[tokio::test]
 async fn serve_starts_with_no_configuration_and_stops_on_sigterm() {
+    ai::ensure_tls_provider();
     let dir = tempfile::tempdir().unwrap();
     let served = serve(dir.path());
     let body: serde_json::Value =

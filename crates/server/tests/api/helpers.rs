@@ -142,6 +142,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
+    ai::ensure_tls_provider();
     server::telemetry::init(server::config::LogFormat::Pretty, "warn");
     let database = TestDatabase::create(backend).await;
     let mut config = Config {

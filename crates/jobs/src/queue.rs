@@ -1,0 +1,97 @@
+//! The durable queue: apalis storage on PostgreSQL or SQLite, chosen by the database the app uses.
+//! Only this file names the engine.
+
+use std::time::Duration;
+
+use apalis::prelude::{TaskBuilder, TaskSink};
+use apalis_postgres::PostgresStorage;
+use apalis_sqlite::SqliteStorage;
+use sea_orm::{DatabaseBackend, DatabaseConnection};
+use serde::{Deserialize, Serialize};
+
+/// What the queue carries: which task record to run. The task row holds the input and the progress.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Job {
+    pub task_id: i64,
+    pub kind: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("job queue setup failed: {0}")]
+    Setup(String),
+    #[error("could not enqueue job: {0}")]
+    Push(String),
+}
+
+/// Queue settings; the defaults suit production, tests shorten the heartbeat.
+#[derive(Debug, Clone)]
+pub struct QueueConfig {
+    pub name: String,
+    /// How often a worker says it is alive.
+    pub heartbeat: Duration,
+    /// Missed heartbeats after which a worker's jobs are handed to another worker.
+    pub missed_heartbeats: usize,
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        Self { name: "igny8.jobs".into(), heartbeat: Duration::from_secs(10), missed_heartbeats: 3 }
+    }
+}
+
+#[derive(Clone)]
+pub enum Queue {
+    Postgres(PostgresStorage<Job>, QueueConfig),
+    Sqlite(SqliteStorage<Job>, QueueConfig),
+}
+
+impl Queue {
+    /// Creates the engine's tables if needed (its own migrations, beside ours) and opens the queue.
+    pub async fn open(db: &DatabaseConnection, config: QueueConfig) -> Result<Self, QueueError> {
+        let setup = |e: &dyn std::fmt::Display| QueueError::Setup(e.to_string());
+        match db.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                let pool = db.get_postgres_connection_pool().clone();
+                PostgresStorage::<()>::setup(&pool).await.map_err(|e| setup(&e))?;
+                let engine_config = apalis_postgres::Config::default()
+                    .queue(&config.name)
+                    .heartbeat_interval(config.heartbeat)
+                    .missed_heartbeats(config.missed_heartbeats);
+                Ok(Self::Postgres(PostgresStorage::new(&pool).with_config(engine_config), config))
+            }
+            _ => {
+                let pool = db.get_sqlite_connection_pool().clone();
+                SqliteStorage::<()>::setup(&pool).await.map_err(|e| setup(&e))?;
+                let engine_config = apalis_sqlite::Config::default()
+                    .queue(&config.name)
+                    .heartbeat_interval(config.heartbeat)
+                    .missed_heartbeats(config.missed_heartbeats);
+                Ok(Self::Sqlite(SqliteStorage::new(&pool).with_config(engine_config), config))
+            }
+        }
+    }
+
+    pub fn config(&self) -> &QueueConfig {
+        match self {
+            Self::Postgres(_, c) | Self::Sqlite(_, c) => c,
+        }
+    }
+
+    /// Enqueues a job, to run now or after `delay`. Retries are ours (with backoff and a record on the
+    /// task), so the engine runs each pushed job at most once.
+    pub async fn push(&self, job: Job, delay: Option<Duration>) -> Result<(), QueueError> {
+        // Three engine attempts cover a worker that dies mid-run (orphan recovery); failures of the work
+        // itself are retried by the runtime with backoff, as new jobs.
+        let mut builder = TaskBuilder::new(job).max_attempts(3);
+        if let Some(delay) = delay {
+            builder = builder.run_after(delay);
+        }
+        let task = builder.build();
+        let result = match self {
+            Self::Postgres(storage, _) => storage.clone().push_task(task).await.map_err(|e| e.to_string()),
+            Self::Sqlite(storage, _) => storage.clone().push_task(task).await.map_err(|e| e.to_string()),
+        };
+        result.map_err(QueueError::Push)
+    }
+}

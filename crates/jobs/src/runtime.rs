@@ -1,0 +1,260 @@
+//! The worker runtime: takes jobs from the queue, runs the registered handler for their kind with bounded
+//! concurrency, records the outcome on the task, retries retryable failures with exponential backoff, and
+//! stops cleanly on shutdown.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use apalis::prelude::{BoxDynError, Data, ParallelizeExt, WorkerBuilder};
+use db::entities::task;
+use sea_orm::DatabaseConnection;
+use tokio::sync::Semaphore;
+
+use crate::queue::{Job, Queue};
+use crate::tasks::{self, Claim, Progress, TaskError, TaskObserver};
+
+/// What a finished job hands back for its task.
+pub struct JobOutput {
+    pub result: serde_json::Value,
+    pub cost_credits: i64,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Worth another try later (a provider's 429 or 5xx, a timeout).
+    #[error("{0}")]
+    Retryable(String),
+    /// Will fail again the same way (bad input, a reply that cannot be used); the reason goes on the task.
+    #[error("{message}")]
+    Permanent { code: String, message: String },
+    /// The job saw a cancel request and stopped between steps.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl From<TaskError> for JobError {
+    fn from(error: TaskError) -> Self {
+        JobError::Retryable(error.to_string())
+    }
+}
+
+/// Everything a running job may use.
+pub struct JobContext {
+    pub task: task::Model,
+    pub db: DatabaseConnection,
+    pub observer: Arc<dyn TaskObserver>,
+}
+
+impl JobContext {
+    pub async fn progress(&self, report: Progress) -> Result<(), JobError> {
+        tasks::progress(&self.db, self.observer.as_ref(), self.task.id, report).await?;
+        Ok(())
+    }
+
+    /// Call between steps: `Err(Cancelled)` when the user asked to stop.
+    pub async fn checkpoint(&self) -> Result<(), JobError> {
+        if tasks::cancel_requested(&self.db, self.task.id).await? { Err(JobError::Cancelled) } else { Ok(()) }
+    }
+}
+
+pub type JobFuture = Pin<Box<dyn Future<Output = Result<JobOutput, JobError>> + Send>>;
+
+/// One kind of job.
+pub trait JobHandler: Send + Sync + 'static {
+    fn kind(&self) -> &'static str;
+    /// How many of this kind one worker process runs at once.
+    fn concurrency(&self) -> usize {
+        4
+    }
+    fn run(&self, ctx: JobContext) -> JobFuture;
+}
+
+/// When to try again, and how long a worker's claim on a task lasts without renewal.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Runs in all, the first included.
+    pub max_attempts: i32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// A running task's lease; renewed every third of it while the job runs. After a worker dies, its
+    /// task can be taken over once the lease has passed.
+    pub lease: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_secs(5),
+            max_delay: Duration::from_secs(300),
+            lease: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Exponential: base, 2×base, 4×base… capped.
+    pub fn delay_after(&self, attempt: i32) -> Duration {
+        let factor = 2u32.saturating_pow(u32::try_from(attempt.max(1) - 1).unwrap_or(0));
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+}
+
+/// The registered handlers, each with its concurrency limit.
+#[derive(Default, Clone)]
+pub struct Registry {
+    handlers: HashMap<&'static str, (Arc<dyn JobHandler>, Arc<Semaphore>)>,
+}
+
+impl Registry {
+    pub fn register(mut self, handler: impl JobHandler) -> Self {
+        let limit = Arc::new(Semaphore::new(handler.concurrency().max(1)));
+        self.handlers.insert(handler.kind(), (Arc::new(handler), limit));
+        self
+    }
+
+    pub fn kinds(&self) -> Vec<&'static str> {
+        self.handlers.keys().copied().collect()
+    }
+}
+
+#[derive(Clone)]
+struct Deps {
+    db: DatabaseConnection,
+    queue: Queue,
+    registry: Registry,
+    observer: Arc<dyn TaskObserver>,
+    retry: RetryPolicy,
+}
+
+/// Creates the task's job in the queue. Call after creating the task record.
+pub async fn enqueue(queue: &Queue, task: &task::Model) -> Result<(), crate::queue::QueueError> {
+    queue.push(Job { task_id: task.id, kind: task.kind.clone() }, None).await
+}
+
+async fn execute(job: Job, deps: Data<Deps>) -> Result<(), BoxDynError> {
+    let deps = deps.0;
+    let observer = deps.observer.as_ref();
+    let Some((handler, limit)) = deps.registry.handlers.get(job.kind.as_str()).cloned() else {
+        tasks::fail(&deps.db, observer, job.task_id, "UNKNOWN_JOB", &format!("No worker handles {:?} jobs.", job.kind))
+            .await?;
+        return Ok(());
+    };
+    let _permit = limit.acquire_owned().await?;
+    let task = match tasks::claim(&deps.db, observer, job.task_id, deps.retry.lease).await? {
+        Claim::Claimed(task) => *task,
+        // Finished or cancelled meanwhile: a duplicate delivery has nothing to do.
+        Claim::Done => return Ok(()),
+        // Another worker runs it. Look again when its lease would end, in case that worker dies.
+        Claim::Busy { until } => {
+            let wait = (until - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(100);
+            deps.queue.push(job.clone(), Some(wait)).await?;
+            return Ok(());
+        }
+    };
+    let attempt = task.attempts;
+    let ctx = JobContext { task, db: deps.db.clone(), observer: deps.observer.clone() };
+    let renewal = {
+        let (db, lease, id) = (deps.db.clone(), deps.retry.lease, job.task_id);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(lease / 3).await;
+                if let Err(error) = tasks::renew(&db, id, lease).await {
+                    tracing::warn!(task_id = id, %error, "could not renew the task lease");
+                }
+            }
+        })
+    };
+    let outcome = handler.run(ctx).await;
+    renewal.abort();
+    match outcome {
+        Ok(output) => {
+            tasks::succeed(&deps.db, observer, job.task_id, output.result, output.cost_credits, output.message).await?;
+        }
+        Err(JobError::Cancelled) => {
+            tasks::mark_cancelled(&deps.db, observer, job.task_id).await?;
+        }
+        Err(JobError::Permanent { code, message }) => {
+            tasks::fail(&deps.db, observer, job.task_id, &code, &message).await?;
+        }
+        Err(JobError::Retryable(reason)) if attempt < deps.retry.max_attempts => {
+            let delay = deps.retry.delay_after(attempt);
+            tasks::requeue(&deps.db, observer, job.task_id, &reason, delay).await?;
+            deps.queue.push(job.clone(), Some(delay)).await?;
+        }
+        Err(JobError::Retryable(reason)) => {
+            let message = format!("Gave up after {attempt} attempts: {reason}");
+            tasks::fail(&deps.db, observer, job.task_id, "RETRIES_EXHAUSTED", &message).await?;
+        }
+    }
+    Ok(())
+}
+
+/// One job's run as the engine hands it over for spawning.
+type EngineRun =
+    apalis::prelude::LifecycleFuture<Pin<Box<dyn Future<Output = Result<(), BoxDynError>> + Send + 'static>>>;
+
+/// Runs each job on its own tokio task. A plain `tokio::spawn` does not satisfy the engine's
+/// higher-ranked bound once the worker future itself is spawned; a function with the concrete type does.
+fn spawn_run(run: EngineRun) -> tokio::task::JoinHandle<Result<(), BoxDynError>> {
+    tokio::spawn(run)
+}
+
+/// Runs a worker until `shutdown` resolves; in-flight jobs finish first.
+pub async fn run_worker(
+    name: String,
+    db: DatabaseConnection,
+    queue: Queue,
+    registry: Registry,
+    observer: Arc<dyn TaskObserver>,
+    retry: RetryPolicy,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    let deps = Deps { db, queue: queue.clone(), registry, observer, retry };
+    let signal = async move {
+        shutdown.await;
+        Ok::<(), std::io::Error>(())
+    };
+    let result = match queue {
+        Queue::Postgres(storage, _) => {
+            WorkerBuilder::new(name.as_str())
+                .backend(storage)
+                .data(deps)
+                .parallelize(spawn_run)
+                .build(execute)
+                .run_until(signal)
+                .await
+        }
+        Queue::Sqlite(storage, _) => {
+            WorkerBuilder::new(name.as_str())
+                .backend(storage)
+                .data(deps)
+                .parallelize(spawn_run)
+                .build(execute)
+                .run_until(signal)
+                .await
+        }
+    };
+    result.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let policy = RetryPolicy {
+            max_attempts: 5,
+            base_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(10),
+            lease: Duration::from_secs(30),
+        };
+        let delays: Vec<u64> = (1..=5).map(|a| policy.delay_after(a).as_secs()).collect();
+        assert_eq!(delays, [2, 4, 8, 10, 10]);
+    }
+}

@@ -1,0 +1,4 @@
+//! The job runtime against real databases: SQLite always, PostgreSQL when `IGNY8_TEST_DATABASE_URL` is set.
+
+mod support;
+mod worker;

@@ -1,0 +1,306 @@
+//! Jobs run, retry with backoff, fail with a reason, cancel between steps, survive a dead worker, and never
+//! run twice at once.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use db::entities::task;
+use db::sea_orm::{DatabaseConnection, EntityTrait};
+use domain::Phase;
+use jobs::tasks::{self, NewTask, Unobserved};
+use jobs::{
+    JobContext, JobError, JobFuture, JobHandler, JobOutput, Progress, Queue, QueueConfig, Registry, RetryPolicy,
+};
+use tokio::sync::oneshot;
+
+use crate::support::{database, each_backend, eventually};
+
+fn fast_queue() -> QueueConfig {
+    QueueConfig { name: "test.jobs".into(), heartbeat: Duration::from_millis(500), missed_heartbeats: 4 }
+}
+
+fn fast_retry(max_attempts: i32) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts,
+        base_delay: Duration::from_millis(100),
+        max_delay: Duration::from_secs(1),
+        lease: Duration::from_secs(2),
+    }
+}
+
+struct Worker {
+    stop: oneshot::Sender<()>,
+    handle: tokio::task::JoinHandle<Result<(), String>>,
+}
+
+fn start(name: &str, db: &DatabaseConnection, queue: &Queue, registry: Registry, retry: RetryPolicy) -> Worker {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let handle = tokio::spawn(jobs::run_worker(
+        name.to_owned(),
+        db.clone(),
+        queue.clone(),
+        registry,
+        Arc::new(Unobserved),
+        retry,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    Worker { stop, handle }
+}
+
+impl Worker {
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let result = tokio::time::timeout(Duration::from_secs(10), self.handle).await.expect("worker stops in time");
+        result.unwrap().expect("worker exits cleanly");
+    }
+}
+
+async fn submit(db: &DatabaseConnection, queue: &Queue, account_id: i64, kind: &str) -> i64 {
+    let new =
+        NewTask { account_id, site_id: None, user_id: None, kind: kind.into(), input: serde_json::json!({}), total: 1 };
+    let task = tasks::create(db, &Unobserved, new).await.unwrap();
+    jobs::enqueue(queue, &task).await.unwrap();
+    task.id
+}
+
+async fn task(db: &DatabaseConnection, id: i64) -> task::Model {
+    task::Entity::find_by_id(id).one(db).await.unwrap().unwrap()
+}
+
+async fn wait_for_status(db: &DatabaseConnection, id: i64, status: &str) -> task::Model {
+    let db2 = db.clone();
+    eventually(Duration::from_secs(20), &format!("task {id} {status}"), || {
+        let db = db2.clone();
+        async move { task(&db, id).await.status == status }
+    })
+    .await;
+    task(db, id).await
+}
+
+/// Succeeds after failing `failures` times with a retryable error; counts runs per task.
+struct Flaky {
+    failures: u32,
+    runs: Arc<Mutex<HashMap<i64, u32>>>,
+}
+
+impl JobHandler for Flaky {
+    fn kind(&self) -> &'static str {
+        "flaky"
+    }
+    fn run(&self, ctx: JobContext) -> JobFuture {
+        let runs = self.runs.clone();
+        let failures = self.failures;
+        Box::pin(async move {
+            let run = {
+                let mut runs = runs.lock().unwrap();
+                let entry = runs.entry(ctx.task.id).or_default();
+                *entry += 1;
+                *entry
+            };
+            ctx.progress(Progress { phase: Phase::AiCall, current: 1, total: 2, item: None, message: None }).await?;
+            if run <= failures {
+                return Err(JobError::Retryable(format!("provider busy (run {run})")));
+            }
+            Ok(JobOutput { result: serde_json::json!({"run": run}), cost_credits: 3, message: "done".into() })
+        })
+    }
+}
+
+struct Broken;
+
+impl JobHandler for Broken {
+    fn kind(&self) -> &'static str {
+        "broken"
+    }
+    fn run(&self, _: JobContext) -> JobFuture {
+        Box::pin(async {
+            Err(JobError::Permanent { code: "PARSE_ERROR".into(), message: "Reply was not JSON.".into() })
+        })
+    }
+}
+
+/// Works in steps and checks for cancellation between them.
+struct Stepper;
+
+impl JobHandler for Stepper {
+    fn kind(&self) -> &'static str {
+        "stepper"
+    }
+    fn run(&self, ctx: JobContext) -> JobFuture {
+        Box::pin(async move {
+            for step in 0..200 {
+                ctx.checkpoint().await?;
+                ctx.progress(Progress { phase: Phase::AiCall, current: step, total: 200, item: None, message: None })
+                    .await?;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Ok(JobOutput { result: serde_json::json!({}), cost_credits: 0, message: "finished".into() })
+        })
+    }
+}
+
+#[tokio::test]
+async fn jobs_succeed_retry_with_backoff_and_fail_with_a_reason() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let runs = Arc::new(Mutex::new(HashMap::new()));
+        let registry =
+            Registry::default().register(Flaky { failures: 2, runs: runs.clone() }).register(Broken).register(Stepper);
+        let worker = start("w1", &db, &queue, registry, fast_retry(4));
+
+        let flaky = submit(&db, &queue, account, "flaky").await;
+        let done = wait_for_status(&db, flaky, "succeeded").await;
+        assert_eq!(done.attempts, 3, "two retryable failures, then success");
+        assert_eq!(done.result.unwrap()["run"], 3);
+        assert_eq!(done.cost_credits, 3);
+        assert_eq!(done.percent, 100);
+
+        let broken = submit(&db, &queue, account, "broken").await;
+        let failed = wait_for_status(&db, broken, "failed").await;
+        assert_eq!(failed.error_code.as_deref(), Some("PARSE_ERROR"));
+        assert_eq!(failed.attempts, 1, "permanent errors are not retried");
+
+        let unknown = submit(&db, &queue, account, "no_such_kind").await;
+        let failed = wait_for_status(&db, unknown, "failed").await;
+        assert_eq!(failed.error_code.as_deref(), Some("UNKNOWN_JOB"));
+        worker.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn retries_run_out() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let runs = Arc::new(Mutex::new(HashMap::new()));
+        let worker =
+            start("w1", &db, &queue, Registry::default().register(Flaky { failures: 10, runs }), fast_retry(2));
+        let id = submit(&db, &queue, account, "flaky").await;
+        let failed = wait_for_status(&db, id, "failed").await;
+        assert_eq!(failed.error_code.as_deref(), Some("RETRIES_EXHAUSTED"));
+        assert_eq!(failed.attempts, 2);
+        assert!(failed.error.unwrap().contains("provider busy"));
+        worker.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cancel_is_honoured_between_steps() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let worker = start("w1", &db, &queue, Registry::default().register(Stepper), fast_retry(1));
+        let id = submit(&db, &queue, account, "stepper").await;
+        let db2 = db.clone();
+        eventually(Duration::from_secs(20), "the stepper makes progress", || {
+            let db = db2.clone();
+            async move { task(&db, id).await.current >= 3 }
+        })
+        .await;
+        tasks::request_cancel(&db, &Unobserved, id).await.unwrap();
+        let cancelled = wait_for_status(&db, id, "cancelled").await;
+        assert!(cancelled.current < 199, "stopped early, at step {}", cancelled.current);
+        worker.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn many_jobs_two_workers_each_job_runs_once() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let runs = Arc::new(Mutex::new(HashMap::new()));
+        let registry = Registry::default().register(Flaky { failures: 0, runs: runs.clone() });
+        let a = start("worker-a", &db, &queue, registry.clone(), fast_retry(1));
+        let b = start("worker-b", &db, &queue, registry, fast_retry(1));
+        let mut ids = Vec::new();
+        for _ in 0..40 {
+            ids.push(submit(&db, &queue, account, "flaky").await);
+        }
+        for id in &ids {
+            wait_for_status(&db, *id, "succeeded").await;
+        }
+        let runs = runs.lock().unwrap().clone();
+        assert_eq!(runs.len(), 40);
+        assert!(runs.values().all(|n| *n == 1), "a job ran twice: {runs:?}");
+        a.stop().await;
+        b.stop().await;
+    })
+    .await;
+}
+
+/// Blocks forever on its first run (its worker will be killed), succeeds afterwards.
+struct Hangs {
+    runs: Arc<AtomicU32>,
+    effects: Arc<AtomicU32>,
+}
+
+impl JobHandler for Hangs {
+    fn kind(&self) -> &'static str {
+        "hangs"
+    }
+    fn run(&self, _: JobContext) -> JobFuture {
+        let (runs, effects) = (self.runs.clone(), self.effects.clone());
+        Box::pin(async move {
+            if runs.fetch_add(1, Ordering::SeqCst) == 0 {
+                std::future::pending::<()>().await;
+            }
+            effects.fetch_add(1, Ordering::SeqCst);
+            Ok(JobOutput { result: serde_json::json!({}), cost_credits: 0, message: "recovered".into() })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_dead_workers_job_is_picked_up_again() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let runs = Arc::new(AtomicU32::new(0));
+        let effects = Arc::new(AtomicU32::new(0));
+        // Worker A lives on a runtime (and a connection pool) of its own, so killing that runtime kills the
+        // worker and its job mid-run, as a crashed process would.
+        let doomed = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let registry = Registry::default().register(Hangs { runs: runs.clone(), effects: effects.clone() });
+        let (registry_a, url_a) = (registry.clone(), url.clone());
+        doomed.spawn(async move {
+            let db_a = db::connect(&url_a, &db::DbOptions::default()).await.unwrap();
+            let queue_a = Queue::open(&db_a, fast_queue()).await.unwrap();
+            let observer = Arc::new(Unobserved);
+            let _ = jobs::run_worker(
+                "doomed".into(),
+                db_a,
+                queue_a,
+                registry_a,
+                observer,
+                fast_retry(1),
+                std::future::pending(),
+            )
+            .await;
+        });
+        let id = submit(&db, &queue, account, "hangs").await;
+        let db2 = db.clone();
+        eventually(Duration::from_secs(20), "worker A started the job", || {
+            let db = db2.clone();
+            async move { task(&db, id).await.status == "running" }
+        })
+        .await;
+        doomed.shutdown_background();
+
+        let survivor = start("survivor", &db, &queue, registry, fast_retry(1));
+        let done = wait_for_status(&db, id, "succeeded").await;
+        assert_eq!(done.attempts, 2, "run again after the first worker died");
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
+        assert_eq!(effects.load(Ordering::SeqCst), 1, "the work's effects happened once");
+        survivor.stop().await;
+    })
+    .await;
+}
