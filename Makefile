@@ -4,20 +4,27 @@ CARGO ?= cargo
 JOBS ?= 2
 PG_LOCAL := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint fmt bench web openapi
+.PHONY: run test test-rust test-web lint fmt bench web web-test openapi openapi-check
 
 ## run: build the web app when present, then start API + web app + worker on SQLite in ./data
 run: web
 	$(CARGO) run -j $(JOBS) --bin igny8 -- serve
 
-## test: every test; on PostgreSQL too when IGNY8_TEST_DATABASE_URL is set or a local server answers
-test:
+## test: every test: Rust (SQLite, and PostgreSQL when IGNY8_TEST_DATABASE_URL is set or a local server
+## answers), then the web app (unit tests, API types check, production build, end-to-end in Chromium)
+test: test-rust test-web
+
+test-rust:
 	@if [ -z "$$IGNY8_TEST_DATABASE_URL" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then \
 		echo "make test: using the local PostgreSQL ($(PG_LOCAL)) as well as SQLite"; \
 		export IGNY8_TEST_DATABASE_URL=$(PG_LOCAL); \
 	fi; \
 	$(CARGO) test --workspace -j $(JOBS)
-	@if [ -f web/package.json ]; then cd web && npm test; fi
+
+## test-web: needs target/debug/igny8 (built by test-rust) and Chromium (installed when missing and root)
+test-web:
+	scripts/ensure-chromium.sh
+	cd web && npm ci --no-audit --no-fund && npm test && npm run check:api && npm run build && npm run e2e
 
 ## lint: formatting and clippy with warnings as errors
 lint:
@@ -35,6 +42,17 @@ bench:
 web:
 	@if [ -f web/package.json ]; then cd web && npm ci && npm run build; else echo "web/ not present yet: serving the API only"; fi
 
-## openapi: write the schema to web/openapi.json
+## web-test: the web app's unit tests (Vitest), then its end-to-end flow in headless Chromium against
+## target/debug/igny8 (needs /usr/bin/chromium: `apt-get install -y chromium`)
+web-test: web
+	cd web && npm test && npm run e2e
+
+## openapi-check: fail when web/src/api/schema.d.ts differs from what target/debug/igny8's schema generates
+openapi-check:
+	@if [ ! -d web/node_modules ]; then cd web && npm ci; fi
+	cd web && npm run check:api
+
+## openapi: regenerate the web app's API types from the server's schema
 openapi:
-	$(CARGO) run -q --bin igny8 -- openapi --output openapi.json
+	$(CARGO) build -q -j $(JOBS) --bin igny8
+	cd web && npm run gen:api

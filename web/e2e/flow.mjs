@@ -1,0 +1,441 @@
+// End-to-end: the built app (web/dist) against a real `igny8 serve` on a fresh database, in headless Chromium.
+//
+//   sign up → onboarding (a site with 2 sectors) → dashboard shows the site → Settings/Team invites an editor
+//   → sign out → sign in again
+//
+// Needs web/dist (`npm run build`) and ../target/debug/igny8 (or IGNY8_BIN); Chromium at /usr/bin/chromium (or
+// CHROMIUM_PATH). Screenshots of every step go to web/test-results/. Exits non-zero on any failure and always
+// stops the server it started.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const WEB = dirname(dirname(fileURLToPath(import.meta.url)));
+const DIST = join(WEB, 'dist');
+const RESULTS = join(WEB, 'test-results');
+const BIN = process.env.IGNY8_BIN ?? join(WEB, '..', 'target', 'debug', 'igny8');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HEADED = process.env.E2E_HEADED === '1';
+
+const cleanups = [];
+const spawned = [];
+let finished = false;
+/** The page to photograph if a step fails, and the server's output to show. */
+const state = { page: null, serverOutput: null };
+async function cleanup() {
+  while (cleanups.length) {
+    const fn = cleanups.pop();
+    try {
+      await fn();
+    } catch {
+      // keep cleaning
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+process.on('exit', () => {
+  // Last resort if something skipped the normal path: never leave the server running.
+  for (const child of spawned) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function log(message) {
+  process.stdout.write(`[e2e] ${message}\n`);
+}
+
+async function sleep(ms) {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+async function portIsFree(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePort(from, to) {
+  const start = from + Math.floor(Math.random() * (to - from + 1));
+  for (let i = 0; i <= to - from; i++) {
+    const port = from + ((start - from + i) % (to - from + 1));
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error(`no free port in ${from}-${to}`);
+}
+
+async function waitForBinary() {
+  // Another engineer may be relinking it: give that a moment.
+  for (let i = 0; i < 60 && !existsSync(BIN); i++) await sleep(2000);
+  if (!existsSync(BIN)) throw new Error(`${BIN} not found (build the server first, or set IGNY8_BIN)`);
+}
+
+async function fetchText(url) {
+  const response = await fetch(url);
+  return { status: response.status, text: await response.text() };
+}
+
+async function startServer() {
+  await waitForBinary();
+  const port = await freePort(18100, 18149);
+  const dataDir = mkdtempSync(join(tmpdir(), 'igny8-e2e-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const output = [];
+  const child = spawn(BIN, ['serve', '--bind', `127.0.0.1:${port}`], {
+    env: {
+      ...process.env,
+      IGNY8_DATA_DIR: dataDir,
+      IGNY8_LOG_LEVEL: 'warn',
+      IGNY8_DEMO_ACCOUNT: 'false',
+      IGNY8_AUTH_RATE_PER_MINUTE: '1000',
+      IGNY8_LOGIN_RATE_PER_MINUTE: '100',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  spawned.push(child);
+  child.stdout.on('data', (d) => output.push(String(d)));
+  child.stderr.on('data', (d) => output.push(String(d)));
+  cleanups.push(async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    for (let i = 0; i < 30 && child.exitCode === null; i++) await sleep(100);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`igny8 serve exited with ${child.exitCode}:\n${output.join('')}`);
+    try {
+      const ping = await fetch(`${base}/api/v1/system/ping/`);
+      if (ping.ok) return { base, output, dataDir };
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`igny8 serve did not answer on ${base}:\n${output.join('')}`);
+}
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * The server embeds web/dist; a debug binary compiled before web/dist existed cannot serve it. Then this small
+ * front serves dist with the same SPA fallback and passes /api/ to the server, so the flow still runs.
+ */
+async function startFront(apiBase) {
+  const api = new URL(apiBase);
+  const server = http.createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    if (path.startsWith('/api/') || path === '/readyz') {
+      const upstream = http.request(
+        { host: api.hostname, port: api.port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        res.writeHead(502);
+        res.end();
+      });
+      req.pipe(upstream);
+      return;
+    }
+    const file = normalize(join(DIST, path));
+    const inside = file.startsWith(DIST);
+    if (inside && existsSync(file) && statSync(file).isFile()) {
+      res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    } else if (extname(path)) {
+      res.writeHead(404);
+      res.end('Not found.');
+    } else {
+      res.writeHead(200, { 'Content-Type': MIME['.html'] });
+      res.end(readFileSync(join(DIST, 'index.html')));
+    }
+  });
+  const port = await freePort(18150, 18199);
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${port}`;
+}
+
+async function main() {
+  if (!existsSync(join(DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build` first');
+  mkdirSync(RESULTS, { recursive: true });
+
+  const { base: apiBase, output } = await startServer();
+  state.serverOutput = output;
+  let base = apiBase;
+  const home = await fetchText(`${apiBase}/signin`);
+  if (!home.text.includes('<div id="root">')) {
+    log('this igny8 binary does not serve web/dist (it was compiled before web/dist existed); serving dist from a local front instead');
+    base = await startFront(apiBase);
+  }
+  log(`app at ${base}`);
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: !HEADED,
+    // Playwright gives every launch a fresh temporary profile (its equivalent of --user-data-dir) and adds
+    // --headless itself.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  cleanups.push(() => browser.close());
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  state.page = page;
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (msg) => {
+    // The browser logs every 4xx answer; the flow provokes some on purpose (plan limit, expired token, bad link).
+    if (msg.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) {
+      problems.push(`console error: ${msg.text()}`);
+    }
+  });
+
+  let shot = 0;
+  const screenshot = async (name, target = page) => {
+    shot += 1;
+    const file = join(RESULTS, `${String(shot).padStart(2, '0')}-${name}.png`);
+    // Fixed header and sidebar are drawn where the viewport is: photograph from the top.
+    await target.evaluate(() => window.scrollTo(0, 0));
+    await target.waitForTimeout(250);
+    await target.screenshot({ path: file, fullPage: true });
+    log(`screenshot ${file}`);
+  };
+  const step = (name) => log(`step: ${name}`);
+  const waitForSelectedSite = async (name, p = page) => {
+    await p.waitForFunction(
+      (wanted) =>
+        [...document.querySelectorAll('[data-testid="site-selector"]')].some(
+          (el) => el instanceof HTMLSelectElement && el.offsetParent !== null && el.selectedOptions[0]?.textContent === wanted,
+        ),
+      name,
+    );
+  };
+
+  const email = `owner-${Date.now()}@example.com`;
+  const password = 'correct-horse-battery-staple';
+  const siteName = 'Wellness Weekly';
+
+  step('sign up');
+  await page.goto(`${base}/`);
+  await page.waitForURL('**/signin');
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('First name').fill('Olive');
+  await page.getByLabel('Last name').fill('Owner');
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel(/Account name/).fill('Olive Media');
+  await screenshot('signup');
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  step('onboarding: add a site with two sectors');
+  await page.waitForURL('**/onboarding');
+  await page.getByRole('heading', { name: /Let's add your first site/ }).waitFor();
+  await page.getByLabel('Site name').fill(siteName);
+  await page.getByLabel(/Website address/).fill('wellness-weekly.example.com');
+  await page.getByLabel('Industry').selectOption({ label: 'Health & Wellness' });
+  const sectorBoxes = page.getByRole('group', { name: 'Sectors' }).getByRole('checkbox');
+  await sectorBoxes.first().waitFor();
+  await sectorBoxes.nth(0).check();
+  await sectorBoxes.nth(1).check();
+  const chosen = [
+    (await sectorBoxes.nth(0).locator('xpath=..').innerText()).split('\n')[0].trim(),
+    (await sectorBoxes.nth(1).locator('xpath=..').innerText()).split('\n')[0].trim(),
+  ];
+  await page.getByText('2 of 3 selected').waitFor();
+  await screenshot('onboarding-site');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  step('onboarding: skip WordPress and keywords');
+  await page.getByRole('heading', { name: 'Connect WordPress' }).waitFor();
+  await screenshot('onboarding-wordpress');
+  await page.getByRole('button', { name: 'Skip for now' }).click();
+  await page.getByRole('heading', { name: 'Add keywords' }).waitFor();
+  await screenshot('onboarding-keywords');
+  await page.getByRole('button', { name: 'Skip for now' }).click();
+  await page.getByRole('heading', { name: "You're all set" }).waitFor();
+  for (const sector of chosen) await page.getByText(sector, { exact: true }).waitFor();
+  await screenshot('onboarding-summary');
+  await page.getByRole('button', { name: 'Go to dashboard' }).click();
+
+  step('dashboard shows the site in the selector');
+  await page.waitForURL(`${base}/`);
+  await waitForSelectedSite(siteName);
+  await page.getByTestId('dashboard-site-name').filter({ hasText: siteName }).waitFor();
+  for (const sector of chosen) await page.getByText(sector, { exact: true }).first().waitFor();
+  const credits = await page.getByTestId('credit-badge').innerText();
+  if (!/150/.test(credits)) throw new Error(`credit badge shows "${credits}", expected the Free plan's 150 credits`);
+  await screenshot('dashboard');
+
+  step('planner page: site and sector selectors, coming-soon state');
+  await page.getByRole('link', { name: 'Keywords', exact: true }).click();
+  await page.getByText('Coming soon in this build').waitFor();
+  const sectorSelect = page.locator('[data-testid="sector-selector"]:visible');
+  await sectorSelect.selectOption({ label: chosen[1] });
+  await page.getByText(`It will work on: ${siteName} · ${chosen[1]}`).waitFor();
+  await screenshot('planner-keywords');
+
+  step('settings: sites table and site detail');
+  await page.getByRole('link', { name: 'Sites', exact: true }).click();
+  await page.getByRole('table', { name: 'Sites' }).getByRole('link', { name: siteName }).waitFor();
+  await screenshot('settings-sites');
+  await page.getByRole('table', { name: 'Sites' }).getByRole('link', { name: siteName }).click();
+  await page.getByRole('heading', { name: siteName, level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Create API key' }).click();
+  const key = await page.getByTestId('api-key-value').innerText();
+  if (!key.startsWith('igny8_')) throw new Error(`unexpected API key "${key}"`);
+  await screenshot('site-detail');
+
+  step('settings: invite an editor');
+  await page.getByRole('link', { name: 'Team', exact: true }).click();
+  await page.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Invite member' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Invite a team member' });
+  await dialog.getByLabel('Email').fill('editor@example.com');
+  await dialog.getByLabel(/First name/).fill('Eddie');
+  await dialog.getByLabel('Role').selectOption('editor');
+  await dialog.getByRole('checkbox', { name: siteName }).check();
+  await screenshot('team-invite');
+  await dialog.getByRole('button', { name: 'Send invitation' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const row = page.getByTestId('member-editor@example.com');
+  await row.getByText('Invited').waitFor();
+  await row.getByText(siteName).waitFor();
+  await screenshot('team');
+
+  step('plan limit: a second site on the Free plan is refused clearly');
+  await page.getByRole('link', { name: 'Sites', exact: true }).click();
+  await page.getByRole('button', { name: 'Add site' }).first().click();
+  const addDialog = page.getByRole('dialog', { name: 'Add a site' });
+  await addDialog.getByLabel('Site name').fill('Second Site');
+  await addDialog.getByLabel('Industry').selectOption({ index: 1 });
+  await addDialog.getByRole('group', { name: 'Sectors' }).getByRole('checkbox').first().check();
+  await addDialog.getByRole('button', { name: 'Create site' }).click();
+  await addDialog.getByText('Plan limit reached').waitFor();
+  await addDialog.getByText(/allows 1 site/).waitFor();
+  await screenshot('plan-limit');
+  await addDialog.getByRole('button', { name: 'Cancel' }).click();
+
+  step('account settings');
+  await page.getByRole('link', { name: 'Account', exact: true }).click();
+  await page.getByLabel('Account name').waitFor();
+  if ((await page.getByLabel('Account name').inputValue()) !== 'Olive Media') throw new Error('account name not shown');
+  await page.getByLabel(/Billing email/).fill('billing@example.com');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByText('Account saved.').waitFor();
+  await screenshot('account');
+
+  step('an expired access token is renewed once, with the rotated refresh token stored');
+  const before = await page.evaluate(() => JSON.parse(localStorage.getItem('igny8.auth') ?? '{}').state);
+  await page.evaluate(() => {
+    const raw = JSON.parse(localStorage.getItem('igny8.auth') ?? '{}');
+    raw.state.access = 'expired.or.garbage';
+    localStorage.setItem('igny8.auth', JSON.stringify(raw));
+  });
+  await page.reload();
+  await page.getByLabel('Account name').waitFor();
+  const after = await page.evaluate(() => JSON.parse(localStorage.getItem('igny8.auth') ?? '{}').state);
+  if (!after.access || after.access === 'expired.or.garbage') throw new Error('access token was not renewed');
+  if (!after.refresh || after.refresh === before.refresh) throw new Error('rotated refresh token was not stored');
+
+  step('sign out');
+  await page.getByTestId('user-menu').click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.waitForURL('**/signin');
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('igny8.auth') ?? '{}').state ?? {});
+  if (stored.access || stored.refresh) throw new Error('tokens still stored after sign-out');
+  await page.goto(`${base}/settings/team`);
+  await page.waitForURL('**/signin');
+  await screenshot('signed-out');
+
+  step('invitation link wording');
+  await page.goto(`${base}/reset-password?token=not-a-real-token&invite=1`);
+  await page.getByRole('heading', { name: 'Set your password' }).waitFor();
+  await page.getByLabel('New password').fill('another-long-password');
+  await page.getByLabel('Confirm password').fill('another-long-password');
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.getByText("This link can't be used").waitFor();
+  await screenshot('invite-bad-token');
+  await page.goto(`${base}/settings/team`);
+  await page.waitForURL('**/signin');
+
+  step('sign in again');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/settings/team');
+  await page.getByTestId('member-editor@example.com').waitFor();
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await waitForSelectedSite(siteName);
+  await screenshot('signed-in-again');
+
+  step('phone width and dark mode');
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`${base}/`);
+  await waitForSelectedSite(siteName, phone);
+  await screenshot('phone-dashboard', phone);
+  await phone.getByRole('button', { name: 'Open navigation' }).click();
+  await phone.getByRole('dialog', { name: 'Navigation' }).waitFor();
+  await screenshot('phone-menu', phone);
+  await phone.getByRole('dialog', { name: 'Navigation' }).getByRole('link', { name: 'Sites' }).click();
+  await phone.getByRole('table', { name: 'Sites' }).waitFor();
+  await phone.getByRole('button', { name: /Switch to dark mode/ }).click();
+  await phone.waitForFunction(() => document.documentElement.classList.contains('dark'));
+  await screenshot('phone-sites-dark', phone);
+  await phone.close();
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+  await screenshot('dashboard-dark');
+
+  if (problems.length) throw new Error(`the browser reported problems:\n  ${problems.join('\n  ')}`);
+  finished = true;
+}
+
+let exitCode = 0;
+try {
+  await main();
+  log(`passed (${finished ? 'all steps' : 'incomplete'})`);
+} catch (error) {
+  exitCode = 1;
+  process.stderr.write(`[e2e] FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  if (state.page) {
+    const file = join(RESULTS, 'failure.png');
+    await state.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    process.stderr.write(`[e2e] page at failure: ${state.page.url()} (screenshot ${file})\n`);
+  }
+  const tail = (state.serverOutput ?? []).join('').split('\n').slice(-30).join('\n').trim();
+  if (tail) process.stderr.write(`[e2e] server output (last lines):\n${tail}\n`);
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);

@@ -1,0 +1,124 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { isApiError } from './api/client';
+import { Toaster } from './components/overlays';
+import { LoadingBlock } from './components/ui';
+import { AppLayout } from './layout/AppLayout';
+import { isSignedIn, syncAuthAcrossTabs, useAuthStore } from './stores/auth';
+import { applyTheme, effectiveTheme, useUiStore } from './stores/ui';
+
+// Every page is its own chunk: the first load carries only the shell.
+const SignIn = lazy(() => import('./pages/auth/SignIn'));
+const SignUp = lazy(() => import('./pages/auth/SignUp'));
+const ForgotPassword = lazy(() => import('./pages/auth/ForgotPassword'));
+const ResetPassword = lazy(() => import('./pages/auth/ResetPassword'));
+const Onboarding = lazy(() => import('./pages/onboarding/Onboarding'));
+const Dashboard = lazy(() => import('./pages/Dashboard'));
+const ComingSoon = lazy(() => import('./pages/ComingSoon'));
+const Sites = lazy(() => import('./pages/settings/Sites'));
+const SiteDetail = lazy(() => import('./pages/settings/SiteDetail'));
+const Team = lazy(() => import('./pages/settings/Team'));
+const AccountSettings = lazy(() => import('./pages/settings/Account'));
+const NotFound = lazy(() => import('./pages/NotFound'));
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        refetchOnWindowFocus: false,
+        // Client errors (401/403/404/validation) will not change by asking again.
+        retry: (count, error) => !(isApiError(error) && error.status >= 400 && error.status < 500) && count < 2,
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const signedIn = useAuthStore(isSignedIn);
+  const location = useLocation();
+  if (!signedIn) {
+    return <Navigate to="/signin" replace state={{ from: `${location.pathname}${location.search}` }} />;
+  }
+  return <>{children}</>;
+}
+
+/** Sign-in/up pages send an already signed-in visitor home; after signing in there, the page navigates itself. */
+function PublicOnly({ children }: { children: ReactNode }) {
+  const [signedInOnArrival] = useState(() => isSignedIn(useAuthStore.getState()));
+  if (signedInOnArrival) return <Navigate to="/" replace />;
+  return <>{children}</>;
+}
+
+function useThemeClass() {
+  const theme = useUiStore((s) => s.theme);
+  useEffect(() => {
+    applyTheme(effectiveTheme(theme));
+    if (theme !== null) return;
+    const media = window.matchMedia?.('(prefers-color-scheme: dark)');
+    const onChange = () => applyTheme(effectiveTheme(null));
+    media?.addEventListener?.('change', onChange);
+    return () => media?.removeEventListener?.('change', onChange);
+  }, [theme]);
+}
+
+const coming = (page: string) => <ComingSoon page={page} />;
+
+export function AppRoutes() {
+  return (
+    <Suspense fallback={<LoadingBlock />}>
+      <Routes>
+        <Route path="/signin" element={<PublicOnly><SignIn /></PublicOnly>} />
+        <Route path="/signup" element={<PublicOnly><SignUp /></PublicOnly>} />
+        <Route path="/forgot-password" element={<ForgotPassword />} />
+        <Route path="/reset-password" element={<ResetPassword />} />
+        <Route path="/onboarding" element={<RequireAuth><Onboarding /></RequireAuth>} />
+        <Route element={<RequireAuth><AppLayout /></RequireAuth>}>
+          <Route index element={<Dashboard />} />
+          <Route path="planner" element={<Navigate to="/planner/keywords" replace />} />
+          <Route path="planner/keywords" element={coming('keywords')} />
+          <Route path="planner/clusters" element={coming('clusters')} />
+          <Route path="planner/ideas" element={coming('ideas')} />
+          <Route path="writer" element={<Navigate to="/writer/tasks" replace />} />
+          <Route path="writer/tasks" element={coming('tasks')} />
+          <Route path="writer/drafts" element={coming('drafts')} />
+          <Route path="writer/images" element={coming('images')} />
+          <Route path="writer/review" element={coming('review')} />
+          <Route path="keywords-library" element={coming('library')} />
+          <Route path="settings" element={<Navigate to="/settings/sites" replace />} />
+          <Route path="settings/sites" element={<Sites />} />
+          <Route path="settings/sites/:siteId" element={<SiteDetail />} />
+          <Route path="settings/team" element={<Team />} />
+          <Route path="settings/account" element={<AccountSettings />} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}
+
+export function App() {
+  const [queryClient] = useState(makeQueryClient);
+  useThemeClass();
+
+  useEffect(() => syncAuthAcrossTabs(), []);
+  // Whatever ends a session (sign-out, a refused refresh, another tab) drops every cached answer.
+  useEffect(
+    () =>
+      useAuthStore.subscribe((state, previous) => {
+        if (isSignedIn(previous) && !isSignedIn(state)) queryClient.clear();
+      }),
+    [queryClient],
+  );
+
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
+      <Toaster />
+    </QueryClientProvider>
+  );
+}

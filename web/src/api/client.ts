@@ -1,0 +1,345 @@
+// A small typed fetch client for the IGNY8 API.
+//
+// * Paths, parameters, bodies and answers are typed from the generated OpenAPI schema (./schema.d.ts).
+// * The envelope is unwrapped: `{success, data}` answers give `data`; list answers give a `Page`.
+// * Error envelopes (and network failures) become an `ApiError`.
+// * A 401 on a signed-in request triggers one token refresh (shared by every request that fails at the same
+//   time), then the request is retried once; if the refresh is refused the session ends.
+
+import type { paths } from './schema';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Field name → messages, as in the API's `errors` object. */
+export type FieldErrors = Record<string, string[]>;
+
+/** A failed API call: the API's error envelope, or a network/HTTP failure in the same shape. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fieldErrors: FieldErrors;
+  readonly requestId: string | null;
+  /** Extra members of the error body (`limit`, `max`, `plan` for PLAN_LIMIT; `required`, `available` for 402). */
+  readonly details: Record<string, unknown>;
+
+  constructor(init: {
+    message: string;
+    status: number;
+    code: string;
+    fieldErrors?: FieldErrors;
+    requestId?: string | null;
+    details?: Record<string, unknown>;
+  }) {
+    super(init.message);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.fieldErrors = init.fieldErrors ?? {};
+    this.requestId = init.requestId ?? null;
+    this.details = init.details ?? {};
+  }
+
+  /** The first message for a field, if any. */
+  field(name: string): string | undefined {
+    return this.fieldErrors[name]?.[0];
+  }
+
+  get isPlanLimit(): boolean {
+    return this.code === 'PLAN_LIMIT';
+  }
+}
+
+export function isApiError(value: unknown): value is ApiError {
+  return value instanceof ApiError;
+}
+
+/** One page of a list answer. */
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Types derived from the schema
+
+type OpOf<P extends keyof paths, M extends HttpMethod> = paths[P] extends { [K in M]: infer O } ? O : never;
+
+/** The schema paths that accept method `M`. */
+export type PathsFor<M extends HttpMethod> = {
+  [P in keyof paths]: [OpOf<P, M>] extends [never] ? never : P;
+}[keyof paths];
+
+type ParamsOf<O> = O extends { parameters: infer X } ? X : never;
+type PathParamsOf<O> = ParamsOf<O> extends { path: infer X } ? X : undefined;
+type QueryParamsOf<O> = ParamsOf<O> extends { query?: infer X } ? ([NonNullable<X>] extends [never] ? undefined : NonNullable<X>) : undefined;
+type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? B : undefined;
+
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : undefined;
+type SuccessBodyOf<O> = O extends { responses: infer R }
+  ? R extends { 200: infer X }
+    ? JsonOf<X>
+    : R extends { 201: infer X }
+      ? JsonOf<X>
+      : R extends { 202: infer X }
+        ? JsonOf<X>
+        : undefined
+  : never;
+
+type Unwrap<B> = B extends { results: (infer T)[]; count: number } ? Page<T> : B extends { data: infer D } ? D : void;
+
+/** What a call to `path` with `method` resolves to, after the envelope is unwrapped. */
+export type ApiResult<M extends HttpMethod, P extends PathsFor<M>> = Unwrap<SuccessBodyOf<OpOf<P, M>>>;
+
+type Common = {
+  signal?: AbortSignal;
+  /** Send the access token (default true). Sign-in calls pass false. */
+  auth?: boolean;
+};
+
+type PathPart<O> = PathParamsOf<O> extends undefined ? { path?: undefined } : { path: PathParamsOf<O> };
+type QueryPart<O> = QueryParamsOf<O> extends undefined ? { query?: undefined } : { query?: QueryParamsOf<O> };
+type BodyPart<O> = BodyOf<O> extends undefined ? { body?: undefined } : { body: BodyOf<O> };
+
+export type RequestOptions<O> = Common & PathPart<O> & QueryPart<O> & BodyPart<O>;
+
+type NeedsOptions<O> = PathParamsOf<O> extends undefined ? (BodyOf<O> extends undefined ? false : true) : true;
+type OptionArgs<O> = NeedsOptions<O> extends true ? [options: RequestOptions<O>] : [options?: RequestOptions<O>];
+
+// ---------------------------------------------------------------------------------------------------------------
+// The client
+
+export interface Tokens {
+  access: string;
+  refresh: string;
+}
+
+export interface ClientConfig {
+  /** Origin prefix for every path; '' means same origin. */
+  baseUrl?: string;
+  getAccessToken: () => string | null;
+  getRefreshToken: () => string | null;
+  /** Called with rotated tokens after a successful refresh: always store both (the old refresh token is spent). */
+  onTokens: (tokens: Tokens) => void;
+  /** Called when the session cannot be renewed. */
+  onSessionExpired: (message: string) => void;
+  /** Defaults to the global fetch at call time (so tests can stub it). */
+  fetch?: typeof fetch;
+}
+
+export const REFRESH_PATH = '/api/v1/auth/token/refresh';
+export const SESSION_EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
+
+type RefreshOutcome = 'refreshed' | 'rejected';
+
+/** Fills `{name}` placeholders and adds the trailing slash the API's own links use. */
+export function buildUrl(
+  baseUrl: string,
+  path: string,
+  pathParams?: Record<string, string | number>,
+  query?: Record<string, unknown>,
+): string {
+  let filled = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = pathParams?.[name];
+    if (value === undefined) throw new Error(`Missing path parameter "${name}" for ${path}`);
+    return encodeURIComponent(String(value));
+  });
+  if (!filled.endsWith('/')) filled += '/';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    search.append(key, String(value));
+  }
+  const qs = search.toString();
+  return `${baseUrl}${filled}${qs ? `?${qs}` : ''}`;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const KNOWN_ERROR_KEYS = new Set(['success', 'error', 'code', 'errors', 'request_id']);
+
+/** Turns a non-2xx answer (or an unparsable one) into an ApiError. */
+export function toApiError(status: number, body: unknown, headerRequestId: string | null): ApiError {
+  if (isRecord(body) && typeof body.error === 'string') {
+    const details: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(body)) {
+      if (!KNOWN_ERROR_KEYS.has(key)) details[key] = value;
+    }
+    const fieldErrors: FieldErrors = {};
+    if (isRecord(body.errors)) {
+      for (const [field, messages] of Object.entries(body.errors)) {
+        if (Array.isArray(messages)) fieldErrors[field] = messages.map(String);
+        else if (typeof messages === 'string') fieldErrors[field] = [messages];
+      }
+    }
+    return new ApiError({
+      message: body.error,
+      status,
+      code: typeof body.code === 'string' ? body.code : `HTTP_${status}`,
+      fieldErrors,
+      requestId: typeof body.request_id === 'string' ? body.request_id : headerRequestId,
+      details,
+    });
+  }
+  const message =
+    status === 413
+      ? 'That upload is too large.'
+      : status === 429
+        ? 'Too many requests. Please wait a moment and try again.'
+        : status >= 500
+          ? 'The server ran into a problem. Please try again.'
+          : `The request failed (HTTP ${status}).`;
+  return new ApiError({ message, status, code: `HTTP_${status}`, requestId: headerRequestId });
+}
+
+/** Unwraps a success body: `data` of an envelope, a Page of a list envelope, or the body itself. */
+export function unwrapEnvelope(body: unknown): unknown {
+  if (!isRecord(body)) return body;
+  if (Array.isArray(body.results) && typeof body.count === 'number') {
+    return {
+      count: body.count,
+      next: (body.next as string | null | undefined) ?? null,
+      previous: (body.previous as string | null | undefined) ?? null,
+      results: body.results,
+    } satisfies Page<unknown>;
+  }
+  if ('data' in body) return body.data;
+  return body;
+}
+
+export function createApiClient(config: ClientConfig) {
+  const baseUrl = config.baseUrl ?? '';
+  const doFetch: typeof fetch = (input, init) => (config.fetch ?? globalThis.fetch)(input, init);
+  let refreshInFlight: Promise<RefreshOutcome> | null = null;
+
+  /** Exchanges the refresh token once; concurrent callers share the same attempt. */
+  function refreshSession(): Promise<RefreshOutcome> {
+    if (refreshInFlight) return refreshInFlight;
+    refreshInFlight = (async (): Promise<RefreshOutcome> => {
+      const refresh = config.getRefreshToken();
+      if (!refresh) return 'rejected';
+      let response: Response;
+      try {
+        response = await doFetch(buildUrl(baseUrl, REFRESH_PATH), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body: JSON.stringify({ refresh }),
+        });
+      } catch {
+        throw networkError();
+      }
+      const body = await readJson(response);
+      if (!response.ok) {
+        // 401: the token is spent, expired or revoked. Anything else (5xx, 429) is not a verdict on the session.
+        if (response.status === 401 || response.status === 400) return 'rejected';
+        throw toApiError(response.status, body, response.headers.get('X-Request-ID'));
+      }
+      const data = unwrapEnvelope(body);
+      if (!isRecord(data) || typeof data.access !== 'string' || typeof data.refresh !== 'string') return 'rejected';
+      config.onTokens({ access: data.access, refresh: data.refresh });
+      return 'refreshed';
+    })().finally(() => {
+      refreshInFlight = null;
+    });
+    return refreshInFlight;
+  }
+
+  async function send(
+    method: HttpMethod,
+    path: string,
+    options: {
+      path?: Record<string, string | number>;
+      query?: Record<string, unknown>;
+      body?: unknown;
+      signal?: AbortSignal;
+      auth?: boolean;
+    } = {},
+  ): Promise<unknown> {
+    const url = buildUrl(baseUrl, path, options.path, options.query);
+    const useAuth = options.auth !== false;
+
+    const attempt = async (token: string | null): Promise<Response> => {
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+      if (token) headers.Authorization = `Bearer ${token}`;
+      try {
+        return await doFetch(url, {
+          method: method.toUpperCase(),
+          headers,
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          signal: options.signal,
+        });
+      } catch (error) {
+        if (error instanceof DOMException && error.name === 'AbortError') throw error;
+        throw networkError();
+      }
+    };
+
+    if (useAuth && !config.getAccessToken() && config.getRefreshToken()) {
+      // Only the refresh token survived (e.g. the access token was dropped): renew before asking.
+      if ((await refreshSession()) === 'rejected') config.onSessionExpired(SESSION_EXPIRED_MESSAGE);
+    }
+    const sentToken = useAuth ? config.getAccessToken() : null;
+    let response = await attempt(sentToken);
+
+    if (response.status === 401 && sentToken) {
+      const current = config.getAccessToken();
+      if (current && current !== sentToken) {
+        // Another request already renewed the session while this one was in flight.
+        response = await attempt(current);
+      } else {
+        const outcome = await refreshSession();
+        if (outcome === 'refreshed') {
+          response = await attempt(config.getAccessToken());
+        } else {
+          config.onSessionExpired(SESSION_EXPIRED_MESSAGE);
+        }
+      }
+    }
+
+    const body = await readJson(response);
+    if (!response.ok || (isRecord(body) && body.success === false)) {
+      throw toApiError(response.status, body, response.headers.get('X-Request-ID'));
+    }
+    return unwrapEnvelope(body);
+  }
+
+  function method<M extends HttpMethod>(m: M) {
+    return <P extends PathsFor<M>>(path: P, ...args: OptionArgs<OpOf<P, M>>): Promise<ApiResult<M, P>> =>
+      send(m, path, (args[0] ?? {}) as Parameters<typeof send>[2]) as Promise<ApiResult<M, P>>;
+  }
+
+  return {
+    get: method('get'),
+    post: method('post'),
+    put: method('put'),
+    patch: method('patch'),
+    delete: method('delete'),
+    /** Exposed for tests and for callers that want to renew ahead of time. */
+    refreshSession,
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+function networkError(): ApiError {
+  return new ApiError({
+    message: 'Cannot reach the server. Check your connection and try again.',
+    status: 0,
+    code: 'NETWORK_ERROR',
+  });
+}

@@ -1,0 +1,64 @@
+import type { ComponentType } from 'react';
+import {
+  BookIcon,
+  BuildingIcon,
+  BulbIcon,
+  CheckCircleIcon,
+  ClusterIcon,
+  GlobeIcon,
+  HomeIcon,
+  ImageIcon,
+  ListIcon,
+  PenIcon,
+  TagIcon,
+  UsersIcon,
+} from '../components/icons';
+
+export interface NavItem {
+  to: string;
+  label: string;
+  icon: ComponentType<{ size?: number; className?: string }>;
+  end?: boolean;
+}
+
+export interface NavGroup {
+  label: string | null;
+  items: NavItem[];
+}
+
+export const navGroups: NavGroup[] = [
+  { label: null, items: [{ to: '/', label: 'Dashboard', icon: HomeIcon, end: true }] },
+  {
+    label: 'Planner',
+    items: [
+      { to: '/planner/keywords', label: 'Keywords', icon: TagIcon },
+      { to: '/planner/clusters', label: 'Clusters', icon: ClusterIcon },
+      { to: '/planner/ideas', label: 'Ideas', icon: BulbIcon },
+    ],
+  },
+  {
+    label: 'Writer',
+    items: [
+      { to: '/writer/tasks', label: 'Tasks', icon: ListIcon },
+      { to: '/writer/drafts', label: 'Drafts', icon: PenIcon },
+      { to: '/writer/images', label: 'Images', icon: ImageIcon },
+      { to: '/writer/review', label: 'Review', icon: CheckCircleIcon },
+    ],
+  },
+  { label: 'Library', items: [{ to: '/keywords-library', label: 'Keyword Library', icon: BookIcon }] },
+  {
+    label: 'Settings',
+    items: [
+      { to: '/settings/sites', label: 'Sites', icon: GlobeIcon },
+      { to: '/settings/team', label: 'Team', icon: UsersIcon },
+      { to: '/settings/account', label: 'Account', icon: BuildingIcon },
+    ],
+  },
+];
+
+/** Which header selectors a page shows: planner/writer pages work per site and sector; settings need neither. */
+export function selectorsFor(pathname: string): { site: boolean; sector: boolean } {
+  if (pathname.startsWith('/planner') || pathname.startsWith('/writer')) return { site: true, sector: true };
+  if (pathname === '/' || pathname.startsWith('/keywords-library')) return { site: true, sector: false };
+  return { site: false, sector: false };
+}
