@@ -135,18 +135,29 @@ async fn serve(config: Config, with_worker: bool) -> anyhow::Result<()> {
             demo.email, demo.password
         );
     }
-    if with_worker {
-        tracing::info!("in-process worker: no job kinds are registered yet (durable jobs arrive with the jobs issue)");
+    let shutdown = tokio::sync::watch::channel(false);
+    let worker = with_worker.then(|| tokio::spawn(crate::worker::run(state.clone(), "serve", shutdown.1.clone())));
+    let stop = shutdown.0;
+    app.run_until(async move {
+        startup::shutdown_signal().await;
+        let _ = stop.send(true);
+    })
+    .await?;
+    if let Some(worker) = worker {
+        worker.await??;
     }
-    app.run_until(startup::shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
 async fn worker(config: Config) -> anyhow::Result<()> {
-    let _state = startup::state(config).await?;
-    tracing::info!("worker started: no job kinds are registered yet (durable jobs arrive with the jobs issue)");
-    startup::shutdown_signal().await;
+    let state = startup::state(config).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        startup::shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    crate::worker::run(state, "worker", stopped).await?;
     tracing::info!("worker stopped");
     Ok(())
 }

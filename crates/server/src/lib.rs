@@ -15,6 +15,7 @@ pub mod security;
 pub mod startup;
 pub mod telemetry;
 pub mod users_cli;
+pub mod worker;
 
 pub use app::{AppState, Application};
 pub use config::Config;

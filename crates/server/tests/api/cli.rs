@@ -187,3 +187,27 @@ async fn serve_starts_with_no_configuration_and_stops_on_sigterm() {
     let (_, _, printed) = served.stop();
     assert!(!printed.contains("Demo account ready"), "printed only on the first start: {printed}");
 }
+
+#[test]
+fn worker_starts_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = igny8(dir.path()).args(["worker", "--log-format", "json"]).stderr(Stdio::piped()).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    loop {
+        let line = rx.recv_timeout(Duration::from_secs(60)).expect("the worker logged its start");
+        if line.contains("job worker started") {
+            break;
+        }
+    }
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "the worker exits cleanly on SIGTERM: {status:?}");
+    let rest: Vec<String> = rx.try_iter().collect();
+    assert!(rest.iter().any(|l| l.contains("worker stopped")), "{rest:?}");
+}

@@ -6,9 +6,9 @@ use crate::events::{Event, Events};
 use crate::http::{AppError, Filter, ListSpec};
 
 /// Pushes every task change to the live event hub (`task` events, read by `tasks/{id}/events/`).
-pub struct Publisher<'a>(pub &'a Events);
+pub struct Publisher(pub Events);
 
-impl TaskObserver for Publisher<'_> {
+impl TaskObserver for Publisher {
     fn changed(&self, task: &task::Model) {
         self.0.publish(Event {
             account_id: task.account_id,

@@ -1,0 +1,30 @@
+//! The job worker of `igny8 serve` (in-process) and `igny8 worker` (standalone): the durable queue, the
+//! registered job kinds, and task changes pushed to live streams.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::sync::watch;
+
+use crate::app::AppState;
+use crate::modules::tasks::Publisher;
+
+/// The job kinds this build runs. AI functions register here as they arrive.
+pub fn registry() -> jobs::Registry {
+    jobs::Registry::default()
+}
+
+/// Runs the worker until `stop` turns true; in-flight jobs finish first.
+pub async fn run(state: AppState, role: &str, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    let queue = jobs::Queue::open(&state.db, jobs::QueueConfig::default()).await.context("opening the job queue")?;
+    let registry = registry();
+    let name = format!("{role}-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    tracing::info!(worker = %name, kinds = ?registry.kinds(), "job worker started");
+    let observer = Arc::new(Publisher(state.events.clone()));
+    let shutdown = async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    };
+    jobs::run_worker(name, state.db.clone(), queue, registry, observer, jobs::RetryPolicy::default(), shutdown)
+        .await
+        .map_err(|e| anyhow::anyhow!("job worker: {e}"))
+}
