@@ -47,7 +47,9 @@ impl Default for DbOptions {
     fn default() -> Self {
         Self {
             max_connections: 10,
-            acquire_timeout: Duration::from_secs(10),
+            // Generous: under a burst, waiting for a connection beats failing the request (the request timeout
+            // still bounds the wait).
+            acquire_timeout: Duration::from_secs(30),
             sqlite_busy_timeout: Duration::from_secs(5),
         }
     }

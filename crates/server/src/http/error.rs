@@ -88,6 +88,12 @@ impl AppError {
         Self::Validation { message, errors }
     }
 
+    /// A 400 with every field's messages; the top-level message lists them all.
+    pub fn fields(errors: FieldErrors) -> Self {
+        let message = errors.iter().map(|(k, v)| format!("{k}: {}", v.join(" "))).collect::<Vec<_>>().join("; ");
+        Self::Validation { message, errors }
+    }
+
     pub fn not_found(what: &str) -> Self {
         Self::NotFound(format!("{what} not found."))
     }

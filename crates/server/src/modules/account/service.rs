@@ -37,7 +37,7 @@ pub async fn provision(db: &DatabaseConnection, new: NewAccount) -> Result<(acco
     let plan = catalog::service::plan_by_slug(&txn, &new.plan_slug)
         .await?
         .ok_or_else(|| AppError::field("plan_slug", format!("No plan named {:?}.", new.plan_slug)))?;
-    let slug = free_account_slug(&txn, &new.name).await?;
+    let slug = unique_slug(&txn, account::Entity::find(), account::Column::Slug, &new.name, "account").await?;
     let now = Utc::now();
     let account = account::ActiveModel {
         name: Set(new.name.clone()),
@@ -86,16 +86,23 @@ pub async fn provision(db: &DatabaseConnection, new: NewAccount) -> Result<(acco
     Ok((account, user))
 }
 
-/// `acme`, else `acme-2`, `acme-3`, …
-async fn free_account_slug<C: ConnectionTrait>(db: &C, name: &str) -> Result<String, AppError> {
-    let base = Slug::from_text(name).map(|s| s.to_string()).unwrap_or_else(|_| "account".into());
-    let taken: Vec<String> = account::Entity::find()
-        .filter(account::Column::Slug.starts_with(&base))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.slug)
-        .collect();
+/// A slug for `name` unique among the rows of `scope` (`acme`, else `acme-2`, …).
+pub async fn unique_slug<E, C>(
+    db: &C,
+    scope: sea_orm::Select<E>,
+    column: E::Column,
+    name: &str,
+    fallback: &str,
+) -> Result<String, AppError>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    E::Model: Sync,
+{
+    use sea_orm::QuerySelect;
+    let base = Slug::from_text(name).map(|s| s.to_string()).unwrap_or_else(|_| fallback.into());
+    let taken: Vec<String> =
+        scope.filter(column.starts_with(&base)).select_only().column(column).into_tuple::<String>().all(db).await?;
     Ok(first_free(&base, &taken))
 }
 
@@ -143,8 +150,7 @@ pub async fn update_settings(
         None => None,
     };
     if !errors.is_empty() {
-        let message = errors.iter().map(|(k, v)| format!("{k}: {}", v.join(" "))).collect::<Vec<_>>().join("; ");
-        return Err(AppError::Validation { message, errors });
+        return Err(AppError::fields(errors));
     }
     let (account, _) = plan_of(db, caller.account_id).await?;
     let mut update: account::ActiveModel = account.into();

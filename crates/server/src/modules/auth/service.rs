@@ -19,11 +19,6 @@ fn push(errors: &mut FieldErrors, field: &str, message: impl Into<String>) {
     errors.entry(field.into()).or_default().push(message.into());
 }
 
-fn validation(errors: FieldErrors) -> AppError {
-    let message = errors.iter().map(|(k, v)| format!("{k}: {}", v.join(" "))).collect::<Vec<_>>().join("; ");
-    AppError::Validation { message, errors }
-}
-
 pub async fn register(state: &AppState, input: RegisterIn) -> Result<SessionOut, AppError> {
     let mut errors = FieldErrors::new();
     let email = Email::parse(&input.email).map_err(|e| push(&mut errors, "email", e.to_string())).ok();
@@ -45,7 +40,7 @@ pub async fn register(state: &AppState, input: RegisterIn) -> Result<SessionOut,
     if account_name.as_ref().is_some_and(|n| n.chars().count() > 200) {
         push(&mut errors, "account_name", "Use at most 200 characters.");
     }
-    let Some(email) = email.filter(|_| errors.is_empty()) else { return Err(validation(errors)) };
+    let Some(email) = email.filter(|_| errors.is_empty()) else { return Err(AppError::fields(errors)) };
     let name = account_name.unwrap_or_else(|| {
         let person = format!("{first_name} {last_name}");
         if person.trim().is_empty() {
@@ -113,7 +108,7 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: MeIn) -> Result
         }
     }
     if !errors.is_empty() {
-        return Err(validation(errors));
+        return Err(AppError::fields(errors));
     }
     let user = user::Entity::find_by_id(user_id).one(&state.db).await?.ok_or_else(|| AppError::not_found("User"))?;
     let mut update: user::ActiveModel = user.into();

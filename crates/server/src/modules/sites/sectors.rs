@@ -3,14 +3,14 @@
 use chrono::Utc;
 use db::entities::sector;
 use db::tenancy::scoped;
-use domain::Slug;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::dto::{SectorIn, SectorUpdateIn};
+use super::service::name_of;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec};
 use crate::modules::account::limits;
-use crate::modules::account::service::first_free;
+use crate::modules::account::service::unique_slug;
 
 pub fn list_spec() -> ListSpec<sector::Entity> {
     ListSpec::new()
@@ -22,14 +22,6 @@ pub fn list_spec() -> ListSpec<sector::Entity> {
         .filter(Filter::bool("is_active", sector::Column::IsActive))
 }
 
-fn name_of(raw: &str) -> Result<String, AppError> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::field("name", "Enter a name of 1 to 200 characters."));
-    }
-    Ok(name.to_owned())
-}
-
 pub async fn create(db: &DatabaseConnection, caller: &Caller, input: SectorIn) -> Result<sector::Model, AppError> {
     caller.require_admin()?;
     let name = name_of(&input.name)?;
@@ -37,21 +29,15 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: SectorIn) -
     let txn = db::begin_write(db).await?;
     let active = limits::active_sectors(&txn, site.id).await?;
     limits::check_sectors_total(&txn, caller.account_id, active + 1).await?;
-    let base = Slug::from_text(&name).map(|s| s.to_string()).unwrap_or_else(|_| "sector".into());
-    let taken: Vec<String> = scoped::<sector::Entity>(caller.account_id)
-        .filter(sector::Column::SiteId.eq(site.id))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|s| s.slug)
-        .collect();
+    let scope = scoped::<sector::Entity>(caller.account_id).filter(sector::Column::SiteId.eq(site.id));
+    let slug = unique_slug(&txn, scope, sector::Column::Slug, &name, "sector").await?;
     let now = Utc::now();
     let sector = sector::ActiveModel {
         account_id: Set(caller.account_id),
         site_id: Set(site.id),
         industry_sector_id: Set(None),
         name: Set(name),
-        slug: Set(first_free(&base, &taken)),
+        slug: Set(slug),
         description: Set(input.description.trim().to_owned()),
         is_active: Set(true),
         created_at: Set(now),

@@ -3,7 +3,6 @@
 use chrono::Utc;
 use db::entities::{industry, industry_sector, sector, site};
 use db::tenancy::scoped;
-use domain::Slug;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder,
@@ -13,7 +12,7 @@ use super::dto::{ApiKeyOut, SectorOut, SelectSectorsIn, SiteIn, SiteUpdateIn};
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec};
 use crate::modules::account::limits;
-use crate::modules::account::service::first_free;
+use crate::modules::account::service::{first_free, unique_slug};
 use crate::security::token;
 
 pub fn list_spec() -> ListSpec<site::Entity> {
@@ -26,7 +25,8 @@ pub fn list_spec() -> ListSpec<site::Entity> {
         .filter(Filter::int("industry_id", site::Column::IndustryId).with_options())
 }
 
-fn name_of(raw: &str) -> Result<String, AppError> {
+/// A trimmed name of 1 to 200 characters, else a 400 naming `name`.
+pub(super) fn name_of(raw: &str) -> Result<String, AppError> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::field("name", "Enter a name of 1 to 200 characters."));
@@ -85,19 +85,12 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: SiteIn) -> 
     let industry_id = resolve_industry(db, input.industry_id, input.industry_slug.as_deref()).await?;
     let txn = db::begin_write(db).await?;
     limits::check_sites(&txn, caller.account_id, 1).await?;
-    let base = Slug::from_text(&name).map(|s| s.to_string()).unwrap_or_else(|_| "site".into());
-    let taken: Vec<String> = scoped::<site::Entity>(caller.account_id)
-        .filter(site::Column::Slug.starts_with(&base))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|s| s.slug)
-        .collect();
+    let slug = unique_slug(&txn, scoped::<site::Entity>(caller.account_id), site::Column::Slug, &name, "site").await?;
     let now = Utc::now();
     let site = site::ActiveModel {
         account_id: Set(caller.account_id),
         name: Set(name),
-        slug: Set(first_free(&base, &taken)),
+        slug: Set(slug),
         domain: Set(domain),
         industry_id: Set(industry_id),
         is_active: Set(input.is_active.unwrap_or(true)),
