@@ -35,16 +35,22 @@ pub struct AppState {
     pub limiters: Arc<Limiters>,
     pub mailer: Mailer,
     pub events: Events,
+    /// The durable job queue (enqueue only; workers run elsewhere or in-process).
+    pub queue: jobs::Queue,
+    /// The text model AI functions call.
+    pub text_model: Arc<dyn ai::TextModel>,
 }
 
 impl AppState {
     /// State for a configuration whose secret key is already resolved.
-    pub fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
+    pub async fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let keys = Keys::from_secret(config.secret_key.expose());
         let limiters = Limiters::new(config.auth_rate_per_minute, config.login_rate_per_minute);
         let mailer = Mailer::from_config(&config)?;
+        let queue = jobs::Queue::open(&db, jobs::QueueConfig::default()).await?;
+        let text_model = crate::ai_functions::models::text_model(&config)?;
         let (keys, limiters) = (Arc::new(keys), Arc::new(limiters));
-        Ok(Self { db, config: Arc::new(config), keys, limiters, mailer, events: Events::default() })
+        Ok(Self { db, config: Arc::new(config), keys, limiters, mailer, events: Events::default(), queue, text_model })
     }
 }
 

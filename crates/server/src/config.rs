@@ -54,9 +54,29 @@ pub struct Config {
     pub login_rate_per_minute: u32,
     /// On a fresh SQLite database, create a demo account and print its login once.
     pub demo_account: bool,
+    /// Text model provider: `offline` (built in, no key), `openai` (any OpenAI-compatible server),
+    /// `anthropic` or `gemini`.
+    pub ai_provider: AiProvider,
+    /// Provider address; empty means the provider's public API.
+    pub ai_base_url: String,
+    /// Provider API key (never printed).
+    pub ai_api_key: Secret,
+    /// Model id; empty means the provider's default.
+    pub ai_model: String,
+    /// Seconds one model call may take.
+    pub ai_timeout_secs: u64,
     /// Things worth telling the operator once logging is up (unknown `IGNY8_*` variables).
     #[serde(skip)]
     pub warnings: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AiProvider {
+    Offline,
+    Openai,
+    Anthropic,
+    Gemini,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -110,6 +130,11 @@ impl Default for Config {
             auth_rate_per_minute: 20,
             login_rate_per_minute: 5,
             demo_account: true,
+            ai_provider: AiProvider::Offline,
+            ai_base_url: String::new(),
+            ai_api_key: Secret::default(),
+            ai_model: String::new(),
+            ai_timeout_secs: 120,
             warnings: Vec::new(),
         }
     }
@@ -136,6 +161,11 @@ impl fmt::Debug for Config {
             .field("auth_rate_per_minute", &self.auth_rate_per_minute)
             .field("login_rate_per_minute", &self.login_rate_per_minute)
             .field("demo_account", &self.demo_account)
+            .field("ai_provider", &self.ai_provider)
+            .field("ai_base_url", &self.ai_base_url)
+            .field("ai_api_key", &self.ai_api_key)
+            .field("ai_model", &self.ai_model)
+            .field("ai_timeout_secs", &self.ai_timeout_secs)
             .finish()
     }
 }
@@ -185,6 +215,9 @@ impl Config {
         }
         if self.db_max_connections == 0 {
             return Err(ConfigError("db_max_connections (IGNY8_DB_MAX_CONNECTIONS) must be at least 1".into()));
+        }
+        if self.ai_timeout_secs == 0 {
+            return Err(ConfigError("ai_timeout_secs (IGNY8_AI_TIMEOUT_SECS) must be at least 1".into()));
         }
         if self.auth_rate_per_minute == 0 || self.login_rate_per_minute == 0 {
             return Err(ConfigError(
@@ -259,7 +292,11 @@ fn describe(error: &figment::Error) -> String {
     let key = error.path.join(".");
     let kind = error.kind.to_string();
     // figment reports the value it found; never echo it for the secret.
-    let kind = if key == "secret_key" || key == "smtp_url" { "invalid value".to_owned() } else { kind };
+    let kind = if matches!(key.as_str(), "secret_key" | "smtp_url" | "ai_api_key") {
+        "invalid value".to_owned()
+    } else {
+        kind
+    };
     if key.is_empty() {
         let origin = error.metadata.as_ref().map(|m| format!(" in {}", m.name)).unwrap_or_default();
         return format!("{kind}{origin}");

@@ -3,6 +3,7 @@
 //! Purpose: configuration and startup, the HTTP layer, the feature modules, the AI functions, and the
 //! `igny8` binary (`src/main.rs`). Library crates (`db`, `ai`, `jobs`, `publish`, `domain`) never import it.
 
+pub mod ai_functions;
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -26,7 +26,7 @@ pub async fn state(mut config: Config) -> anyhow::Result<AppState> {
     if config.auto_migrate {
         crate::modules::catalog::seed::run(&db).await.context("loading plans and the industry catalogue")?;
     }
-    AppState::new(db, config)
+    AppState::new(db, config).await
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

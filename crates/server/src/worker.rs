@@ -3,24 +3,18 @@
 
 use std::sync::Arc;
 
-use anyhow::Context;
 use tokio::sync::watch;
 
 use crate::app::AppState;
 use crate::modules::tasks::Publisher;
 
-/// The job kinds this build runs. AI functions register here as they arrive.
-pub fn registry() -> jobs::Registry {
-    jobs::Registry::default()
-}
-
 /// Runs the worker until `stop` turns true; in-flight jobs finish first.
 pub async fn run(state: AppState, role: &str, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
-    let queue = jobs::Queue::open(&state.db, jobs::QueueConfig::default()).await.context("opening the job queue")?;
-    let registry = registry();
+    let queue = state.queue.clone();
+    let registry = crate::ai_functions::registry(&state);
     let name = format!("{role}-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     tracing::info!(worker = %name, kinds = ?registry.kinds(), "job worker started");
-    let observer = Arc::new(Publisher(state.events.clone()));
+    let observer = Arc::new(Publisher::notifying(state.events.clone(), state.db.clone()));
     let shutdown = async move {
         let _ = stop.wait_for(|stopped| *stopped).await;
     };

@@ -3,6 +3,7 @@
 
 pub mod anthropic;
 pub mod gemini;
+pub mod offline;
 pub mod openai;
 pub mod openai_images;
 pub mod runware;

@@ -12,6 +12,7 @@ async fn app_with_widgets(backend: Backend) -> TestApp {
             c.request_timeout_secs = 1;
         }),
         extra: Some(widgets::router()),
+        ..Options::default()
     };
     let app = spawn_app_with(backend, options).await;
     widgets::create_table(&app.db).await;

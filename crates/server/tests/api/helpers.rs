@@ -124,16 +124,19 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub database: TestDatabase,
     events: server::events::Events,
+    worker: Option<(tokio::sync::watch::Sender<bool>, tokio::task::JoinHandle<anyhow::Result<()>>)>,
 }
 
 pub struct Options {
     pub configure: Box<dyn FnOnce(&mut Config)>,
     pub extra: Option<Router<AppState>>,
+    /// Also run the job worker in the background, as `igny8 serve` does.
+    pub worker: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { configure: Box::new(|_| {}), extra: None }
+        Self { configure: Box::new(|_| {}), extra: None, worker: false }
     }
 }
 
@@ -160,11 +163,14 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let state = server::startup::state(config).await.expect("application state");
     let db = state.db.clone();
     let events = state.events.clone();
+    let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+    let worker =
+        options.worker.then(|| (stop_worker, tokio::spawn(server::worker::run(state.clone(), "test", stopped))));
     let app = server::Application::build(state, options.extra).await.expect("bind");
     let address = format!("http://{}", app.local_addr().unwrap());
     tokio::spawn(app.run_until(std::future::pending()));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, db, database, events }
+    TestApp { address, client, db, database, events, worker }
 }
 
 impl TestApp {
@@ -213,6 +219,10 @@ impl TestApp {
 
     /// Drops the PostgreSQL database; SQLite files go with the temp folder.
     pub async fn cleanup(self) {
+        if let Some((stop, worker)) = self.worker {
+            let _ = stop.send(true);
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), worker).await;
+        }
         self.db.clone().close().await.ok();
         self.database.drop_now().await;
     }

@@ -184,6 +184,8 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
         ("GET", "/api/v1/notifications/stream") => {
             Case::CoveredBy("notifications::the_stream_carries_only_the_callers_account")
         }
+        // Queues a task in the caller's own account; it names no other account's objects.
+        ("POST", "/api/v1/system/ai/test_connection") => Case::OwnAccount { body: Some(json!({"message": "b"})) },
         ("GET", "/api/v1/tasks") => Case::ListWithout { ids: vec![w.a_task] },
         ("GET", "/api/v1/tasks/{id}" | "/api/v1/tasks/{id}/events") | ("POST", "/api/v1/tasks/{id}/cancel") => {
             Case::NotFound { id: w.a_task, body: None }

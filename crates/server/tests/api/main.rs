@@ -2,6 +2,7 @@
 //! `IGNY8_TEST_DATABASE_URL` is set (always in CI), on a fresh PostgreSQL database.
 
 mod account;
+mod ai;
 mod auth;
 mod cli;
 mod credits;

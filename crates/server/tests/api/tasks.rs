@@ -17,7 +17,7 @@ async fn new_task(app: &TestApp, owner: &Session, site_id: Option<i64>) -> i64 {
         input: serde_json::json!({"keyword_ids": [1, 2, 3]}),
         total: 6,
     };
-    tasks::create(&app.db, &Publisher(app.events().clone()), new).await.unwrap().id
+    tasks::create(&app.db, &Publisher::new(app.events().clone()), new).await.unwrap().id
 }
 
 fn step(phase: Phase, current: i64, item: &str) -> Progress {
@@ -36,7 +36,7 @@ async fn status_progress_result_and_failure() {
         assert_eq!(body["data"]["status"], "queued");
         assert_eq!(body["data"]["progress"]["phase"], "INIT");
 
-        let publisher = Publisher(app.events().clone());
+        let publisher = Publisher::new(app.events().clone());
         tasks::start(&app.db, &publisher, id).await.unwrap();
         tasks::progress(&app.db, &publisher, id, step(Phase::AiCall, 3, "garden tools")).await.unwrap();
         let (_, body) = app.as_user("GET", &path, &owner, None).await;
@@ -84,7 +84,7 @@ async fn cancellation_now_or_between_steps() {
         let app = spawn_app(backend).await;
         let tenant = app.tenant("cancel@example.com").await;
         let owner = &tenant.owner;
-        let publisher = Publisher(app.events().clone());
+        let publisher = Publisher::new(app.events().clone());
         let queued = new_task(&app, owner, Some(tenant.site_id)).await;
         let (status, body) = app.as_user("POST", &format!("/api/v1/tasks/{queued}/cancel/"), owner, None).await;
         assert_eq!(status, 200, "{body}");
@@ -135,7 +135,7 @@ async fn events_stream_progress_until_the_task_ends() {
                 tokio::time::timeout(std::time::Duration::from_secs(5), body.next()).await.unwrap().unwrap().unwrap();
             text.push_str(&String::from_utf8_lossy(&chunk));
         }
-        let publisher = Publisher(app.events().clone());
+        let publisher = Publisher::new(app.events().clone());
         tasks::start(&app.db, &publisher, id).await.unwrap();
         for (n, item) in ["a", "b", "c"].iter().enumerate() {
             tasks::progress(&app.db, &publisher, id, step(Phase::AiCall, n as i64 + 1, item)).await.unwrap();

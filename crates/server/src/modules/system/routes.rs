@@ -7,11 +7,13 @@ use super::service;
 use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
-use crate::http::{AppError, Data};
+use crate::http::tenant::Caller;
+use crate::http::{Accepted, AppError, Data, Json};
+use crate::modules::tasks::dto::TaskOut;
 
 /// Routes under `/api/v1/system`.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(ping))
+    OpenApiRouter::new().routes(routes!(ping)).routes(routes!(test_connection))
 }
 
 /// Probes at the root, for load balancers and orchestrators.
@@ -34,4 +36,31 @@ async fn ping() -> Data<Ping> {
     ))]
 async fn readyz(State(state): State<AppState>) -> Result<Data<Readiness>, AppError> {
     service::readiness(&state.db).await.map(Data)
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionTestIn {
+    /// Text the model should echo (200 characters at most).
+    pub message: Option<String>,
+}
+
+/// Check the configured AI provider end to end: queues a `connection_test` task (202) whose progress streams at
+/// `/api/v1/tasks/{id}/events/`. Costs at least one credit.
+#[utoipa::path(post, path = "/ai/test_connection", tag = "system", security(("bearer" = [])),
+    request_body = ConnectionTestIn,
+    responses((status = 202, body = Envelope<TaskOut>), (status = 402, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn test_connection(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<ConnectionTestIn>,
+) -> Result<Accepted<TaskOut>, AppError> {
+    let message = input.message.unwrap_or_else(|| "ping".into());
+    if message.chars().count() > 200 {
+        return Err(AppError::field("message", "Use at most 200 characters."));
+    }
+    let kind = crate::ai_functions::connection_test::KIND;
+    let input = serde_json::json!({ "message": message });
+    let min = crate::ai_functions::connection_test::MIN_CREDITS;
+    crate::modules::tasks::service::start(&state, &caller, kind, None, input, min).await.map(Accepted)
 }

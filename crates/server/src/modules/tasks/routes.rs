@@ -63,7 +63,7 @@ async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>)
 async fn cancel(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Data<TaskOut>, AppError> {
     caller.require_write()?;
     let task = load(&state, &caller, id).await?;
-    let saved = jobs::tasks::request_cancel(&state.db, &Publisher(state.events.clone()), task.id).await?;
+    let saved = jobs::tasks::request_cancel(&state.db, &Publisher::new(state.events.clone()), task.id).await?;
     Ok(Data(saved.into()))
 }
 

@@ -1,12 +1,28 @@
 use db::entities::task;
 use jobs::{TaskError, TaskObserver};
+use sea_orm::DatabaseConnection;
+
+use crate::modules::notifications::service::New;
 
 use super::dto::TaskOut;
 use crate::events::{Event, Events};
 use crate::http::{AppError, Filter, ListSpec};
 
-/// Pushes every task change to the live event hub (`task` events, read by `tasks/{id}/events/`).
-pub struct Publisher(pub Events);
+/// Pushes every task change to the live event hub (`task` events, read by `tasks/{id}/events/`) and, for the
+/// worker, leaves a notification when a task ends.
+pub struct Publisher(pub Events, pub Option<DatabaseConnection>);
+
+impl Publisher {
+    /// Live events only.
+    pub fn new(events: Events) -> Self {
+        Self(events, None)
+    }
+
+    /// Live events, and a notification for each finished task (success, failure).
+    pub fn notifying(events: Events, db: DatabaseConnection) -> Self {
+        Self(events, Some(db))
+    }
+}
 
 impl TaskObserver for Publisher {
     fn changed(&self, task: &task::Model) {
@@ -15,7 +31,33 @@ impl TaskObserver for Publisher {
             name: "task",
             data: serde_json::to_value(TaskOut::from(task.clone())).unwrap_or_default(),
         });
+        let (Some(db), Some(new)) = (self.1.clone(), finished_notification(task)) else { return };
+        let events = self.0.clone();
+        tokio::spawn(async move {
+            if let Err(error) = crate::modules::notifications::service::create(&db, &events, new).await {
+                tracing::warn!(%error, "could not record the task notification");
+            }
+        });
     }
+}
+
+fn finished_notification(task: &task::Model) -> Option<New> {
+    let label = task.kind.replace('_', " ");
+    let (notification_type, severity, title, message) = match task.status.as_str() {
+        "succeeded" => {
+            ("ai_task_succeeded", "success", format!("Finished: {label}"), task.message.clone().unwrap_or_default())
+        }
+        "failed" => ("ai_task_failed", "error", format!("Failed: {label}"), task.error.clone().unwrap_or_default()),
+        _ => return None,
+    };
+    Some(New {
+        account_id: task.account_id,
+        notification_type,
+        severity,
+        title,
+        message,
+        action: Some(("View task".into(), format!("/tasks/{}", task.id))),
+    })
 }
 
 pub const STATUSES: &[&str] = &["queued", "running", "succeeded", "failed", "cancelled"];
@@ -39,4 +81,45 @@ impl From<TaskError> for AppError {
             TaskError::Db(e) => e.into(),
         }
     }
+}
+
+/// The start of every AI action: checks the role and the credits, records the task, queues its job.
+/// Answers with the task to watch (the handler replies 202).
+pub async fn start(
+    state: &crate::app::AppState,
+    caller: &crate::http::tenant::Caller,
+    kind: &str,
+    site_id: Option<i64>,
+    input: serde_json::Value,
+    required_credits: i64,
+) -> Result<TaskOut, AppError> {
+    caller.require_write()?;
+    crate::modules::billing::ledger::ensure_available(&state.db, caller.account_id, required_credits).await?;
+    let publisher = Publisher::new(state.events.clone());
+    let new = jobs::NewTask {
+        account_id: caller.account_id,
+        site_id,
+        user_id: caller.user_id,
+        kind: kind.into(),
+        input,
+        total: 1,
+    };
+    let task = jobs::tasks::create(&state.db, &publisher, new).await?;
+    if let Err(error) = jobs::enqueue(&state.queue, &task).await {
+        tracing::error!(task_id = task.id, %error, "could not queue a job");
+        jobs::tasks::fail(
+            &state.db,
+            &publisher,
+            task.id,
+            "QUEUE_UNAVAILABLE",
+            "The job queue is unavailable; try again.",
+        )
+        .await?;
+        return Err(AppError::Status {
+            status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            code: "QUEUE_UNAVAILABLE",
+            message: "The job queue is unavailable; try again in a moment.".into(),
+        });
+    }
+    Ok(task.into())
 }

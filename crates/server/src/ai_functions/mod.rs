@@ -1,0 +1,20 @@
+//! AI functions: one file per function (validate → load → prompt → call → parse → save), the runner helpers
+//! they share, and the model they talk to. Each function is a job kind of the durable queue.
+
+pub mod connection_test;
+pub mod models;
+pub mod runner;
+
+use std::sync::Arc;
+
+use crate::app::AppState;
+
+/// The job kinds of this build, bound to the application's database, events and model.
+pub fn registry(state: &AppState) -> jobs::Registry {
+    let deps = Arc::new(runner::AiDeps {
+        db: state.db.clone(),
+        events: state.events.clone(),
+        model: state.text_model.clone(),
+    });
+    jobs::Registry::default().register(connection_test::ConnectionTest { deps })
+}

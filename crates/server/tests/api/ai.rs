@@ -1,0 +1,208 @@
+//! An AI function end to end: HTTP action → queued task → worker → provider → parsed reply → credits charged once
+//! → notification; with the Offline provider and with a mock OpenAI-compatible server.
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::fixtures::Session;
+use crate::helpers::{Backend, Options, TestApp, assert_error, each_backend, spawn_app_with};
+
+async fn app(backend: Backend, mock: Option<String>) -> TestApp {
+    let options = Options {
+        configure: Box::new(move |c| {
+            if let Some(url) = mock {
+                c.ai_provider = server::config::AiProvider::Openai;
+                c.ai_base_url = url;
+                c.ai_api_key = server::config::Secret::new("sk-test-key");
+                c.ai_model = "gpt-test".into();
+                c.ai_timeout_secs = 5;
+            }
+        }),
+        worker: true,
+        ..Options::default()
+    };
+    spawn_app_with(backend, options).await
+}
+
+/// Starts the connection test and follows its event stream to the end; returns every task state seen.
+async fn run_test(app: &TestApp, owner: &Session, message: &str) -> Vec<Value> {
+    let (status, body) =
+        app.as_user("POST", "/api/v1/system/ai/test_connection/", owner, Some(&json!({"message": message}))).await;
+    assert_eq!(status, 202, "{body}");
+    let id = body["data"]["id"].as_i64().unwrap();
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/tasks/{id}/events/")))
+        .bearer_auth(&owner.access)
+        .send()
+        .await
+        .unwrap();
+    let mut stream = response.bytes_stream();
+    let mut text = String::new();
+    let read = async {
+        while let Some(chunk) = stream.next().await {
+            text.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), read).await.expect("the task ends and its stream closes");
+    text.lines().filter_map(|l| l.strip_prefix("data: ")).map(|d| serde_json::from_str(d).unwrap()).collect()
+}
+
+async fn balance(app: &TestApp, owner: &Session) -> i64 {
+    app.as_user("GET", "/api/v1/billing/credits/balance/", owner, None).await.1["data"]["total"].as_i64().unwrap()
+}
+
+async fn notification_types(app: &TestApp, owner: &Session) -> Vec<String> {
+    let mut kinds = Vec::new();
+    for _ in 0..50 {
+        let (_, list) = app.as_user("GET", "/api/v1/notifications/", owner, None).await;
+        kinds = list["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["notification_type"].as_str().unwrap().to_owned())
+            .collect();
+        if !kinds.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    kinds
+}
+
+#[tokio::test]
+async fn offline_provider_runs_the_function_through_the_queue() {
+    each_backend(|backend| async move {
+        let app = app(backend, None).await;
+        let owner = app.register("offline-ai@example.com").await;
+        let before = balance(&app, &owner).await;
+        let states = run_test(&app, &owner, "hello offline").await;
+        let phases: Vec<&str> = states.iter().map(|s| s["progress"]["phase"].as_str().unwrap()).collect();
+        for phase in ["INIT", "PREP", "AI_CALL", "PARSE", "SAVE", "DONE"] {
+            assert!(phases.contains(&phase), "phase {phase} streamed: {phases:?}");
+        }
+        let last = states.last().unwrap();
+        assert_eq!(last["status"], "succeeded", "{last}");
+        assert_eq!(last["result"]["echo"], "hello offline");
+        assert_eq!(last["result"]["model"], "offline");
+        assert_eq!(last["cost_credits"], 1);
+        assert_eq!(balance(&app, &owner).await, before - 1, "charged exactly once");
+        let (_, ledger) = app.as_user("GET", "/api/v1/billing/transactions/?kind=deduction", &owner, None).await;
+        assert_eq!(ledger["count"], 1);
+        let (_, usage) = app.as_user("GET", "/api/v1/billing/usage/", &owner, None).await;
+        assert_eq!(usage["data"]["rows"][0]["operation"], "connection_test");
+        assert_eq!(notification_types(&app, &owner).await, ["ai_task_succeeded"]);
+        app.cleanup().await;
+    })
+    .await;
+}
+
+fn chat_reply(content: &str) -> Value {
+    json!({
+        "id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-test",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500}
+    })
+}
+
+#[tokio::test]
+async fn openai_compatible_provider_with_usage_and_a_429() {
+    each_backend(|backend| async move {
+        let mock = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/chat/completions"))
+            .respond_with(
+                ResponseTemplate::new(429)
+                    .insert_header("retry-after", "1")
+                    .set_body_json(json!({"error": {"message": "slow down"}})),
+            )
+            .up_to_n_times(1)
+            .mount(&mock)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/chat/completions"))
+            .and(header("authorization", "Bearer sk-test-key"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(chat_reply("```json\n{\"ok\": true, \"echo\": \"hi mock\"}\n```")),
+            )
+            .mount(&mock)
+            .await;
+        let app = app(backend, Some(mock.uri())).await;
+        let owner = app.register("mock-ai@example.com").await;
+        let before = balance(&app, &owner).await;
+        let states = run_test(&app, &owner, "hi mock").await;
+        let last = states.last().unwrap();
+        assert_eq!(last["status"], "succeeded", "{last}");
+        assert_eq!(last["result"]["echo"], "hi mock");
+        assert_eq!(last["result"]["tokens"], 1500);
+        assert_eq!(last["cost_credits"], 2, "1,500 tokens at 1,000 per credit");
+        assert_eq!(balance(&app, &owner).await, before - 2);
+        let requests = mock.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 2, "one 429, then the answer");
+        let sent: Value = serde_json::from_slice(&requests[1].body).unwrap();
+        assert_eq!(sent["model"], "gpt-test");
+        assert_eq!(sent["response_format"]["type"], "json_schema");
+        let (_, usage) = app.as_user("GET", "/api/v1/billing/usage/", &owner, None).await;
+        assert_eq!(usage["data"]["rows"][0]["tokens_in"], 1200);
+        assert_eq!(usage["data"]["rows"][0]["model"], "gpt-test");
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unreadable_reply_saves_nothing_and_explains() {
+    each_backend(|backend| async move {
+        let mock = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/chat/completions"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(chat_reply("Sure! Here is what you asked for, in prose.")),
+            )
+            .mount(&mock)
+            .await;
+        let app = app(backend, Some(mock.uri())).await;
+        let owner = app.register("bad-ai@example.com").await;
+        let before = balance(&app, &owner).await;
+        let states = run_test(&app, &owner, "x").await;
+        let last = states.last().unwrap();
+        assert_eq!(last["status"], "failed", "{last}");
+        assert_eq!(last["error_code"], "PARSE_ERROR");
+        assert!(last["error"].as_str().unwrap().contains("after a retry"));
+        assert_eq!(mock.received_requests().await.unwrap().len(), 2, "one repair request");
+        assert_eq!(balance(&app, &owner).await, before, "nothing charged");
+        assert_eq!(notification_types(&app, &owner).await, ["ai_task_failed"]);
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn credits_and_roles_are_checked_before_queueing() {
+    each_backend(|backend| async move {
+        let app = app(backend, None).await;
+        let owner = app.register("broke@example.com").await;
+        let viewer = app.add_member(&owner, "look@example.com", "viewer", &[]).await;
+        let (status, body) = app.as_user("POST", "/api/v1/system/ai/test_connection/", &viewer, Some(&json!({}))).await;
+        assert_eq!((status, assert_error(&body).as_str()), (403, "PERMISSION_DENIED"));
+
+        app.execute(&format!("UPDATE accounts SET credits = 0, bonus_credits = 0 WHERE id = {}", owner.account_id))
+            .await;
+        let (status, body) = app.as_user("POST", "/api/v1/system/ai/test_connection/", &owner, Some(&json!({}))).await;
+        assert_eq!((status, assert_error(&body).as_str()), (402, "INSUFFICIENT_CREDITS"));
+        assert_eq!((body["required"].as_i64(), body["available"].as_i64()), (Some(1), Some(0)));
+        let (_, tasks) = app.as_user("GET", "/api/v1/tasks/", &owner, None).await;
+        assert_eq!(tasks["count"], 0, "nothing queued");
+
+        let long = "x".repeat(201);
+        let (status, body) =
+            app.as_user("POST", "/api/v1/system/ai/test_connection/", &owner, Some(&json!({"message": long}))).await;
+        assert_eq!(status, 400);
+        assert!(body["errors"]["message"].is_array());
+        app.cleanup().await;
+    })
+    .await;
+}
