@@ -34,9 +34,14 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
-## bench: HTTP throughput on loopback (release build) and the crate benchmarks
+## bench: HTTP throughput on loopback (release build, wrk) and job-queue throughput (SQLite, and PostgreSQL
+## when IGNY8_TEST_DATABASE_URL is set or a local server answers)
 bench:
 	scripts/bench-http.sh
+	@if [ -z "$$IGNY8_TEST_DATABASE_URL" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then \
+		export IGNY8_TEST_DATABASE_URL=$(PG_LOCAL); \
+	fi; \
+	$(CARGO) bench -j $(JOBS) -p jobs --bench throughput
 
 ## web: build web/dist when the web app exists
 web:
