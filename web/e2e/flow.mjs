@@ -1,7 +1,8 @@
 // End-to-end: the built app (web/dist) against a real `igny8 serve` on a fresh database, in headless Chromium.
 //
 //   sign up → onboarding (a site with 2 sectors) → dashboard shows the site → Settings/Team invites an editor
-//   → sign out → sign in again
+//   → sign out → sign in again → Settings/AI connection test in the progress modal → credit badge −1 → bell
+//   shows the finished task → mark all read → notifications page → task page
 //
 // Needs web/dist (`npm run build`) and ../target/debug/igny8 (or IGNY8_BIN); Chromium at /usr/bin/chromium (or
 // CHROMIUM_PATH). Screenshots of every step go to web/test-results/. Exits non-zero on any failure and always
@@ -398,12 +399,83 @@ async function main() {
   await waitForSelectedSite(siteName);
   await screenshot('signed-in-again');
 
+  step('settings: AI connection test through the progress modal');
+  const creditsBefore = Number((await page.getByTestId('credit-badge').innerText()).replace(/[^0-9]/g, ''));
+  await page.getByRole('link', { name: 'AI', exact: true }).click();
+  await page.getByRole('heading', { name: 'AI', level: 1 }).waitFor();
+  await page.getByText(/Costs 1 credit/).waitFor();
+  await page.getByRole('button', { name: 'Test AI connection' }).click();
+  const modal = page.getByRole('dialog', { name: 'Testing the AI connection' });
+  await modal.waitFor();
+  const progress = modal.getByTestId('task-progress');
+  await progress.waitFor();
+  const statusNow = await progress.getAttribute('data-status');
+  if (statusNow === 'queued' || statusNow === 'running') {
+    await modal.getByText('Closing this window does not stop the job.', { exact: false }).waitFor();
+    await screenshot('ai-test-running');
+  } else {
+    log(`the task was already ${statusNow} when the modal first drew: no mid-run screenshot`);
+  }
+  await modal.locator('[data-testid="task-progress"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+  const percent = await modal.getByTestId('task-percent').innerText();
+  if (percent.replace(/\s/g, '') !== '100%') throw new Error(`modal shows "${percent}" at the end, expected 100 %`);
+  const bar = await modal.getByRole('progressbar').getAttribute('aria-valuenow');
+  if (bar !== '100') throw new Error(`progress bar at ${bar}, expected 100`);
+  const summary = await modal.getByTestId('task-summary').innerText();
+  if (!/answered/i.test(summary)) throw new Error(`unexpected success summary "${summary}"`);
+  await modal.getByText('Used 1 credit.').waitFor();
+  if ((await modal.getByRole('button', { name: /Cancel/ }).count()) !== 0) throw new Error('Cancel still offered after success');
+  await screenshot('ai-test-success');
+  await modal.getByRole('button', { name: 'Close' }).last().click();
+  await modal.waitFor({ state: 'detached' });
+  await page.getByTestId('last-check').getByText('The AI provider answered').waitFor();
+
+  step('credit badge dropped by 1; the bell shows the finished task');
+  await page.waitForFunction(
+    (expected) => document.querySelector('[data-testid="credit-badge"]')?.textContent?.replace(/[^0-9]/g, '') === String(expected),
+    creditsBefore - 1,
+  );
+  const bell = page.getByTestId('notification-bell');
+  await page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+  if ((await page.getByTestId('unread-badge').innerText()) !== '1') throw new Error('unread badge is not 1');
+  await bell.click();
+  const dropdown = page.getByRole('dialog', { name: 'Notifications' });
+  const items = dropdown.getByTestId('notification-item');
+  await items.first().waitFor();
+  if ((await items.count()) !== 1) throw new Error(`expected 1 notification, found ${await items.count()}`);
+  await items.first().getByText('Finished: connection test').waitFor();
+  if ((await items.first().getAttribute('data-read')) !== 'false') throw new Error('the new notification is not unread');
+  await screenshot('bell-dropdown');
+  await dropdown.getByRole('button', { name: 'Mark all read' }).click();
+  await page.getByTestId('unread-badge').waitFor({ state: 'detached' });
+  await dropdown.locator('[data-testid="notification-item"][data-read="true"]').waitFor();
+  await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+  await screenshot('bell-all-read');
+
+  step('notifications page and the task it links to');
+  await dropdown.getByRole('link', { name: 'View all notifications' }).click();
+  await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+  await page.getByRole('main').getByText('Finished: connection test').waitFor();
+  await page.getByRole('main').getByRole('button', { name: 'Unread', exact: true }).click();
+  await page.getByText('No unread notifications').waitFor();
+  await page.getByRole('main').getByRole('button', { name: 'All', exact: true }).click();
+  await screenshot('notifications-page');
+  await page.getByRole('main').getByRole('link', { name: 'View task' }).click();
+  await page.getByRole('heading', { name: 'Connection test', level: 1 }).waitFor();
+  await page.locator('[data-testid="task-progress"][data-status="succeeded"]').waitFor();
+  await screenshot('task-detail');
+
   step('phone width and dark mode');
   const phone = await context.newPage();
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.goto(`${base}/`);
   await waitForSelectedSite(siteName, phone);
   await screenshot('phone-dashboard', phone);
+  await phone.getByTestId('notification-bell').click();
+  await phone.getByRole('dialog', { name: 'Notifications' }).getByText('Finished: connection test').waitFor();
+  await screenshot('phone-bell', phone);
+  await phone.keyboard.press('Escape');
+  await phone.getByRole('dialog', { name: 'Notifications' }).waitFor({ state: 'detached' });
   await phone.getByRole('button', { name: 'Open navigation' }).click();
   await phone.getByRole('dialog', { name: 'Navigation' }).waitFor();
   await screenshot('phone-menu', phone);
@@ -416,6 +488,9 @@ async function main() {
   await page.reload();
   await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
   await screenshot('dashboard-dark');
+  await page.getByTestId('notification-bell').click();
+  await page.getByRole('dialog', { name: 'Notifications' }).getByText('Finished: connection test').waitFor();
+  await screenshot('bell-dark');
 
   if (problems.length) throw new Error(`the browser reported problems:\n  ${problems.join('\n  ')}`);
   finished = true;

@@ -20,6 +20,9 @@ const Sites = lazy(() => import('./pages/settings/Sites'));
 const SiteDetail = lazy(() => import('./pages/settings/SiteDetail'));
 const Team = lazy(() => import('./pages/settings/Team'));
 const AccountSettings = lazy(() => import('./pages/settings/Account'));
+const AiSettings = lazy(() => import('./pages/settings/Ai'));
+const Notifications = lazy(() => import('./pages/Notifications'));
+const TaskDetail = lazy(() => import('./pages/TaskDetail'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
 export function makeQueryClient(): QueryClient {
@@ -92,6 +95,9 @@ export function AppRoutes() {
           <Route path="settings/sites/:siteId" element={<SiteDetail />} />
           <Route path="settings/team" element={<Team />} />
           <Route path="settings/account" element={<AccountSettings />} />
+          <Route path="settings/ai" element={<AiSettings />} />
+          <Route path="notifications" element={<Notifications />} />
+          <Route path="tasks/:taskId" element={<TaskDetail />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -32,11 +32,18 @@ pub struct QueueConfig {
     pub heartbeat: Duration,
     /// Missed heartbeats after which a worker's jobs are handed to another worker.
     pub missed_heartbeats: usize,
+    /// How often SQLite workers look for due jobs (PostgreSQL workers are woken by notifications).
+    pub poll_interval: Duration,
 }
 
 impl Default for QueueConfig {
     fn default() -> Self {
-        Self { name: "igny8.jobs".into(), heartbeat: Duration::from_secs(10), missed_heartbeats: 3 }
+        Self {
+            name: "igny8.jobs".into(),
+            heartbeat: Duration::from_secs(10),
+            missed_heartbeats: 3,
+            poll_interval: Duration::from_millis(200),
+        }
     }
 }
 

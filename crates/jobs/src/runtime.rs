@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use apalis::prelude::{BoxDynError, Data, ParallelizeExt, WorkerBuilder};
+use apalis::prelude::{BackendExt, BoxDynError, Data, ParallelizeExt, Strategy, WorkerBuilder};
 use db::entities::task;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
@@ -220,18 +220,22 @@ pub async fn run_worker(
         Ok::<(), std::io::Error>(())
     };
     let result = match queue {
+        // PostgreSQL wakes workers with LISTEN/NOTIFY on every push; SQLite polls at a short, fixed interval
+        // (the engine's default backs off to seconds, which made a fresh task wait visibly).
         Queue::Postgres(storage, _) => {
+            let backend = storage.with_pubsub();
             WorkerBuilder::new(name.as_str())
-                .backend(storage)
+                .backend(backend)
                 .data(deps)
                 .parallelize(spawn_run)
                 .build(execute)
                 .run_until(signal)
                 .await
         }
-        Queue::Sqlite(storage, _) => {
+        Queue::Sqlite(storage, config) => {
+            let backend = storage.poll_with_strategy(Strategy::new().interval(config.poll_interval));
             WorkerBuilder::new(name.as_str())
-                .backend(storage)
+                .backend(backend)
                 .data(deps)
                 .parallelize(spawn_run)
                 .build(execute)

@@ -245,3 +245,25 @@ describe('a session with only a refresh token', () => {
     expect(session.tokens).toEqual({ access: 'A2', refresh: 'R2' });
   });
 });
+
+describe('openStream', () => {
+  it('opens an event stream with the bearer token and hands back the open response', async () => {
+    const { client, fetchMock } = setup();
+    fetchMock.mockResolvedValueOnce(new Response('event: ready\ndata: {}\n\n', { status: 200, headers: { 'Content-Type': 'text/event-stream' } }));
+    const response = await client.openStream('/api/v1/notifications/stream');
+    expect(await response.text()).toContain('event: ready');
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(urlOf(url)).toBe('/api/v1/notifications/stream/');
+    expect(authHeader(init)).toBe('Bearer A1');
+    expect((init?.headers as Record<string, string>).Accept).toBe('text/event-stream');
+  });
+
+  it('turns a refusal into an ApiError', async () => {
+    const { client, fetchMock } = setup();
+    fetchMock.mockResolvedValueOnce(json(404, { success: false, error: 'Task not found.', code: 'NOT_FOUND' }));
+    const error = await client.openStream('/api/v1/tasks/{id}/events', { path: { id: 9 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(404);
+    expect(urlOf(fetchMock.mock.calls[0]![0])).toBe('/api/v1/tasks/9/events/');
+  });
+});

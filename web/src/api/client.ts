@@ -258,22 +258,22 @@ export function createApiClient(config: ClientConfig) {
     return refreshInFlight;
   }
 
-  async function send(
-    method: HttpMethod,
-    path: string,
-    options: {
-      path?: Record<string, string | number>;
-      query?: Record<string, unknown>;
-      body?: unknown;
-      signal?: AbortSignal;
-      auth?: boolean;
-    } = {},
-  ): Promise<unknown> {
+  type SendOptions = {
+    path?: Record<string, string | number>;
+    query?: Record<string, unknown>;
+    body?: unknown;
+    signal?: AbortSignal;
+    auth?: boolean;
+    accept?: string;
+  };
+
+  /** Sends one request with the session's token; a 401 renews the session once and asks again. */
+  async function request(method: HttpMethod, path: string, options: SendOptions = {}): Promise<Response> {
     const url = buildUrl(baseUrl, path, options.path, options.query);
     const useAuth = options.auth !== false;
 
     const attempt = async (token: string | null): Promise<Response> => {
-      const headers: Record<string, string> = { Accept: 'application/json' };
+      const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
       if (options.body !== undefined) headers['Content-Type'] = 'application/json';
       if (token) headers.Authorization = `Bearer ${token}`;
       try {
@@ -310,12 +310,32 @@ export function createApiClient(config: ClientConfig) {
         }
       }
     }
+    return response;
+  }
 
+  async function send(method: HttpMethod, path: string, options: SendOptions = {}): Promise<unknown> {
+    const response = await request(method, path, options);
     const body = await readJson(response);
     if (!response.ok || (isRecord(body) && body.success === false)) {
       throw toApiError(response.status, body, response.headers.get('X-Request-ID'));
     }
     return unwrapEnvelope(body);
+  }
+
+  /**
+   * Opens a Server-Sent Events stream (GET with the bearer token, which EventSource cannot send) and resolves
+   * to the open response once the server accepted it; a refusal becomes an ApiError like any other call.
+   */
+  async function openStream<P extends PathsFor<'get'>>(
+    path: P,
+    options: { path?: Record<string, string | number>; signal?: AbortSignal } = {},
+  ): Promise<Response> {
+    const response = await request('get', path, { ...options, accept: 'text/event-stream' });
+    if (!response.ok || !response.body) {
+      const body = await readJson(response).catch(() => undefined);
+      throw toApiError(response.ok ? 502 : response.status, body, response.headers.get('X-Request-ID'));
+    }
+    return response;
   }
 
   function method<M extends HttpMethod>(m: M) {
@@ -329,6 +349,7 @@ export function createApiClient(config: ClientConfig) {
     put: method('put'),
     patch: method('patch'),
     delete: method('delete'),
+    openStream,
     /** Exposed for tests and for callers that want to renew ahead of time. */
     refreshSession,
   };

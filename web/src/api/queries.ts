@@ -1,5 +1,5 @@
 // TanStack Query hooks for the resources the shell uses.
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from './index';
 
 export const queryKeys = {
@@ -12,6 +12,11 @@ export const queryKeys = {
   industries: ['industries'] as const,
   team: ['team'] as const,
   account: ['account'] as const,
+  balance: ['billing', 'balance'] as const,
+  notifications: ['notifications'] as const,
+  unreadCount: ['notifications', 'unread'] as const,
+  notificationsPage: (params: object) => ['notifications', 'page', params] as const,
+  task: (id: number) => ['task', id] as const,
 };
 
 export function useMe() {
@@ -59,4 +64,46 @@ export function useTeam() {
 
 export function useAccountSettings() {
   return useQuery({ queryKey: queryKeys.account, queryFn: () => api.get('/api/v1/account/settings') });
+}
+
+/** Plan + bonus credits (the header badge). Refreshed when a task ends or a notification arrives. */
+export function useCreditBalance() {
+  return useQuery({
+    queryKey: queryKeys.balance,
+    queryFn: () => api.get('/api/v1/billing/credits/balance'),
+    staleTime: 30_000,
+  });
+}
+
+export function useUnreadCount() {
+  return useQuery({
+    queryKey: queryKeys.unreadCount,
+    queryFn: () => api.get('/api/v1/notifications/unread_count'),
+    staleTime: 30_000,
+  });
+}
+
+export interface NotificationQuery {
+  page?: number;
+  page_size?: number;
+  is_read?: boolean;
+}
+
+export function useNotifications(params: NotificationQuery, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: queryKeys.notificationsPage(params),
+    queryFn: () => api.get('/api/v1/notifications', { query: params }),
+    placeholderData: keepPreviousData,
+    enabled: options.enabled ?? true,
+  });
+}
+
+/** Something changed the balance (a task ended, a notification arrived): ask again. */
+export function refreshCredits(queryClient: QueryClient) {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.balance });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+}
+
+export function refreshNotifications(queryClient: QueryClient) {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
 }

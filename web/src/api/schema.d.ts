@@ -503,7 +503,7 @@ export interface paths {
             cookie?: never;
         };
         /** The account's notifications, newest first. */
-        get: operations["list"];
+        get: operations["list_notifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -520,7 +520,7 @@ export interface paths {
             cookie?: never;
         };
         /** Types and severities present, given the other filters. */
-        get: operations["filter_options"];
+        get: operations["notification_filter_options"];
         put?: never;
         post?: never;
         delete?: never;
@@ -571,7 +571,7 @@ export interface paths {
             cookie?: never;
         };
         /** Live stream (server-sent events): one `notification` event per new notification of the account. */
-        get: operations["stream"];
+        get: operations["notification_stream"];
         put?: never;
         post?: never;
         delete?: never;
@@ -608,7 +608,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete a notification. */
-        delete: operations["delete"];
+        delete: operations["delete_notification"];
         options?: never;
         head?: never;
         patch?: never;
@@ -676,7 +676,7 @@ export interface paths {
             cookie?: never;
         };
         /** The account's tasks, newest first. */
-        get: operations["list"];
+        get: operations["list_tasks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -693,7 +693,7 @@ export interface paths {
             cookie?: never;
         };
         /** A task's status, progress, result or error. */
-        get: operations["get"];
+        get: operations["get_task"];
         put?: never;
         post?: never;
         delete?: never;
@@ -712,7 +712,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Stop a task: a queued one now, a running one between its steps. Finished tasks answer 409. */
-        post: operations["cancel"];
+        post: operations["cancel_task"];
         delete?: never;
         options?: never;
         head?: never;
@@ -727,7 +727,7 @@ export interface paths {
             cookie?: never;
         };
         /** Server-sent events: `task` events with the task's state, the current one first, until it finishes. */
-        get: operations["events"];
+        get: operations["task_events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3132,7 +3132,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_notifications: {
         parameters: {
             query?: {
                 /** @description Page number, from 1. */
@@ -3171,7 +3171,7 @@ export interface operations {
             };
         };
     };
-    filter_options: {
+    notification_filter_options: {
         parameters: {
             query?: never;
             header?: never;
@@ -3232,7 +3232,7 @@ export interface operations {
             };
         };
     };
-    stream: {
+    notification_stream: {
         parameters: {
             query?: never;
             header?: never;
@@ -3271,7 +3271,7 @@ export interface operations {
             };
         };
     };
-    delete: {
+    delete_notification: {
         parameters: {
             query?: never;
             header?: never;
@@ -3386,7 +3386,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_tasks: {
         parameters: {
             query?: {
                 /** @description Page number, from 1. */
@@ -3425,7 +3425,7 @@ export interface operations {
             };
         };
     };
-    get: {
+    get_task: {
         parameters: {
             query?: never;
             header?: never;
@@ -3454,7 +3454,7 @@ export interface operations {
             };
         };
     };
-    cancel: {
+    cancel_task: {
         parameters: {
             query?: never;
             header?: never;
@@ -3491,7 +3491,7 @@ export interface operations {
             };
         };
     };
-    events: {
+    task_events: {
         parameters: {
             query?: never;
             header?: never;

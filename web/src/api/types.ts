@@ -24,3 +24,14 @@ export type Role = 'owner' | 'admin' | 'editor' | 'viewer' | 'developer' | 'syst
 export function isAdminRole(role: string | undefined | null): boolean {
   return role === 'owner' || role === 'admin' || role === 'developer';
 }
+
+export type Task = S['TaskOut'];
+export type TaskProgress = S['ProgressOut'];
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type Notification = S['NotificationOut'];
+export type CreditBalance = S['BalanceOut'];
+
+/** Editors and above run AI work; viewers only read. */
+export function canRunAi(role: string | undefined | null): boolean {
+  return role === 'owner' || role === 'admin' || role === 'editor' || role === 'developer';
+}

@@ -1,6 +1,6 @@
 import { Suspense, useEffect, useId, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
-import { useMe } from '../api/queries';
+import { useCreditBalance, useMe } from '../api/queries';
 import { isAdminRole } from '../api/types';
 import {
   BuildingIcon,
@@ -13,8 +13,10 @@ import {
   UsersIcon,
   XIcon,
 } from '../components/icons';
+import { NotificationBell } from '../components/notifications';
 import { Badge, LoadingBlock, Select, Spinner, cx, formatNumber } from '../components/ui';
 import { useCurrentSector, useCurrentSite } from '../lib/currentSite';
+import { useNotificationStream } from '../lib/notifications';
 import { useSignOut } from '../lib/session';
 import { useAuthStore } from '../stores/auth';
 import { effectiveTheme, useUiStore } from '../stores/ui';
@@ -151,10 +153,13 @@ function SiteSelectors({ showSector, className }: { showSector: boolean; classNa
 }
 
 function CreditBadge() {
+  const balance = useCreditBalance();
   const me = useMe();
-  if (!me.data) return null;
-  const { credits, bonus_credits } = me.data.account;
-  const total = credits + bonus_credits;
+  // The balance endpoint is the source; until it answers, the account from /me stands in.
+  const pools = balance.data ?? (me.data ? { credits: me.data.account.credits, bonus_credits: me.data.account.bonus_credits } : null);
+  if (!pools) return null;
+  const { credits, bonus_credits } = pools;
+  const total = balance.data?.total ?? credits + bonus_credits;
   return (
     <Link
       to="/settings/account"
@@ -286,6 +291,7 @@ export function AppLayout() {
   const selectors = selectorsFor(location.pathname);
   const me = useMe();
   const setUser = useAuthStore((s) => s.setUser);
+  useNotificationStream();
 
   useEffect(() => setMenuOpen(false), [location.pathname]);
   useEffect(() => {
@@ -348,6 +354,7 @@ export function AppLayout() {
             {selectors.site && <SiteSelectors showSector={selectors.sector} className="ml-2 hidden md:flex" />}
             <div className="ml-auto flex items-center gap-1.5 sm:gap-2">
               <CreditBadge />
+              <NotificationBell />
               <ThemeToggle />
               <UserMenu />
             </div>

@@ -10,6 +10,7 @@ import {
   ImageIcon,
   ListIcon,
   PenIcon,
+  SparkIcon,
   TagIcon,
   UsersIcon,
 } from '../components/icons';
@@ -50,6 +51,7 @@ export const navGroups: NavGroup[] = [
     label: 'Settings',
     items: [
       { to: '/settings/sites', label: 'Sites', icon: GlobeIcon },
+      { to: '/settings/ai', label: 'AI', icon: SparkIcon },
       { to: '/settings/team', label: 'Team', icon: UsersIcon },
       { to: '/settings/account', label: 'Account', icon: BuildingIcon },
     ],

@@ -18,7 +18,12 @@ use tokio::sync::oneshot;
 use crate::support::{database, each_backend, eventually};
 
 fn fast_queue() -> QueueConfig {
-    QueueConfig { name: "test.jobs".into(), heartbeat: Duration::from_millis(500), missed_heartbeats: 4 }
+    QueueConfig {
+        name: "test.jobs".into(),
+        heartbeat: Duration::from_millis(500),
+        missed_heartbeats: 4,
+        poll_interval: Duration::from_millis(50),
+    }
 }
 
 fn fast_retry(max_attempts: i32) -> RetryPolicy {

@@ -169,3 +169,20 @@ async fn web_paths_fall_back_to_the_app_and_api_paths_do_not() {
     assert_eq!(assert_error(&body), "NOT_FOUND");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn operation_ids_are_unique() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (_, schema) = app.get_json("/api/schema/").await;
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in schema["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(id) = operation["operationId"].as_str() else { continue };
+            if let Some(previous) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                panic!("operationId {id} used by {previous} and {method} {path}: generated clients would mix them up");
+            }
+        }
+    }
+    assert!(seen.len() >= 30);
+    app.cleanup().await;
+}

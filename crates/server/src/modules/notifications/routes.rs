@@ -23,14 +23,14 @@ use crate::http::{AppError, Data, Json, ListParams, ListResponse, NoContent};
 /// Routes under `/api/v1/notifications`.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(filter_options))
+        .routes(routes!(list_notifications))
+        .routes(routes!(notification_filter_options))
         .routes(routes!(unread_count))
         .routes(routes!(mark_read))
         .routes(routes!(mark_all_read))
         .routes(routes!(mark_one_read))
-        .routes(routes!(delete))
-        .routes(routes!(stream))
+        .routes(routes!(delete_notification))
+        .routes(routes!(notification_stream))
 }
 
 /// The account's notifications, newest first.
@@ -38,7 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     params(ListQueryDoc, ("is_read" = Option<bool>, Query), ("notification_type" = Option<String>, Query),
         ("severity" = Option<String>, Query)),
     responses((status = 200, body = ListResponse<NotificationOut>), (status = 400, body = ErrorBody)))]
-async fn list(
+async fn list_notifications(
     State(state): State<AppState>,
     caller: Caller,
     params: ListParams,
@@ -50,7 +50,7 @@ async fn list(
 /// Types and severities present, given the other filters.
 #[utoipa::path(get, path = "/filter_options", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Object>)))]
-async fn filter_options(
+async fn notification_filter_options(
     State(state): State<AppState>,
     caller: Caller,
     params: ListParams,
@@ -106,7 +106,11 @@ async fn mark_one_read(
 /// Delete a notification.
 #[utoipa::path(delete, path = "/{id}", tag = "notifications", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
-async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<NoContent, AppError> {
+async fn delete_notification(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<NoContent, AppError> {
     let row = find_scoped::<notification::Entity, _>(&state.db, caller.account_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("Notification"))?;
@@ -117,7 +121,7 @@ async fn delete(State(state): State<AppState>, caller: Caller, Path(id): Path<i6
 /// Live stream (server-sent events): one `notification` event per new notification of the account.
 #[utoipa::path(get, path = "/stream", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, description = "text/event-stream of `notification` events", content_type = "text/event-stream")))]
-async fn stream(
+async fn notification_stream(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {

@@ -22,7 +22,11 @@ use crate::http::{AppError, Data, ListParams, ListResponse};
 
 /// Routes under `/api/v1/tasks`.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(get)).routes(routes!(cancel)).routes(routes!(events))
+    OpenApiRouter::new()
+        .routes(routes!(list_tasks))
+        .routes(routes!(get_task))
+        .routes(routes!(cancel_task))
+        .routes(routes!(task_events))
 }
 
 async fn load(state: &AppState, caller: &Caller, id: i64) -> Result<task::Model, AppError> {
@@ -40,7 +44,7 @@ async fn load(state: &AppState, caller: &Caller, id: i64) -> Result<task::Model,
 #[utoipa::path(get, path = "/", tag = "tasks", security(("bearer" = [])),
     params(ListQueryDoc, ("status" = Option<String>, Query), ("kind" = Option<String>, Query), ("site_id" = Option<i64>, Query)),
     responses((status = 200, body = ListResponse<TaskOut>), (status = 400, body = ErrorBody)))]
-async fn list(
+async fn list_tasks(
     State(state): State<AppState>,
     caller: Caller,
     params: ListParams,
@@ -52,7 +56,11 @@ async fn list(
 /// A task's status, progress, result or error.
 #[utoipa::path(get, path = "/{id}", tag = "tasks", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = Envelope<TaskOut>), (status = 404, body = ErrorBody)))]
-async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Data<TaskOut>, AppError> {
+async fn get_task(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Data<TaskOut>, AppError> {
     load(&state, &caller, id).await.map(|t| Data(t.into()))
 }
 
@@ -60,7 +68,11 @@ async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>)
 #[utoipa::path(post, path = "/{id}/cancel", tag = "tasks", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Envelope<TaskOut>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn cancel(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Data<TaskOut>, AppError> {
+async fn cancel_task(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Data<TaskOut>, AppError> {
     caller.require_write()?;
     let task = load(&state, &caller, id).await?;
     let saved = jobs::tasks::request_cancel(&state.db, &Publisher::new(state.events.clone()), task.id).await?;
@@ -72,7 +84,7 @@ async fn cancel(State(state): State<AppState>, caller: Caller, Path(id): Path<i6
     params(("id" = i64, Path)),
     responses((status = 200, description = "text/event-stream of `task` events", content_type = "text/event-stream"),
         (status = 404, body = ErrorBody)))]
-async fn events(
+async fn task_events(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
