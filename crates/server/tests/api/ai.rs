@@ -26,12 +26,29 @@ async fn app(backend: Backend, mock: Option<String>) -> TestApp {
     spawn_app_with(backend, options).await
 }
 
-/// Starts the connection test and follows its event stream to the end; returns every task state seen.
+/// Starts the connection test and returns every state the task went through (from the server's live-event hub,
+/// subscribed before the start so no early change is missed), checking that the SSE stream ends on the same state.
 async fn run_test(app: &TestApp, owner: &Session, message: &str) -> Vec<Value> {
+    let mut hub = app.events().subscribe();
     let (status, body) =
         app.as_user("POST", "/api/v1/system/ai/test_connection/", owner, Some(&json!({"message": message}))).await;
     assert_eq!(status, 202, "{body}");
     let id = body["data"]["id"].as_i64().unwrap();
+    let mut states = Vec::new();
+    let collect = async {
+        loop {
+            let event = hub.recv().await.expect("live events");
+            if event.name == "task" && event.data["id"] == id {
+                let status = event.data["status"].as_str().unwrap_or_default().to_owned();
+                states.push(event.data);
+                if matches!(status.as_str(), "succeeded" | "failed" | "cancelled") {
+                    break;
+                }
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), collect).await.expect("the task ends");
+    // The SSE stream of a finished task sends its final state and closes.
     let response = app
         .client
         .get(app.url(&format!("/api/v1/tasks/{id}/events/")))
@@ -41,13 +58,19 @@ async fn run_test(app: &TestApp, owner: &Session, message: &str) -> Vec<Value> {
         .unwrap();
     let mut stream = response.bytes_stream();
     let mut text = String::new();
-    let read = async {
-        while let Some(chunk) = stream.next().await {
-            text.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-        }
-    };
-    tokio::time::timeout(std::time::Duration::from_secs(30), read).await.expect("the task ends and its stream closes");
-    text.lines().filter_map(|l| l.strip_prefix("data: ")).map(|d| serde_json::from_str(d).unwrap()).collect()
+    while let Some(chunk) =
+        tokio::time::timeout(std::time::Duration::from_secs(10), stream.next()).await.expect("stream ends")
+    {
+        text.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+    }
+    let last: Value = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .next_back()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .unwrap();
+    assert_eq!(last["status"], states.last().unwrap()["status"]);
+    states
 }
 
 async fn balance(app: &TestApp, owner: &Session) -> i64 {
