@@ -5,9 +5,8 @@ use std::time::Duration;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use db::entities::notification;
-use db::tenancy::{find_scoped, scoped};
+use db::tenancy::scoped;
 use futures_util::Stream;
-use sea_orm::EntityTrait;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -93,14 +92,7 @@ async fn mark_one_read(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Data<NotificationOut>, AppError> {
-    find_scoped::<notification::Entity, _>(&state.db, caller.account_id, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("Notification"))?;
-    service::mark_read(&state.db, caller.account_id, Some(&[id])).await?;
-    let row = find_scoped::<notification::Entity, _>(&state.db, caller.account_id, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("Notification"))?;
-    Ok(Data(row.into()))
+    service::mark_one_read(&state.db, caller.account_id, id).await.map(|n| Data(n.into()))
 }
 
 /// Delete a notification.
@@ -111,11 +103,7 @@ async fn delete_notification(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<NoContent, AppError> {
-    let row = find_scoped::<notification::Entity, _>(&state.db, caller.account_id, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("Notification"))?;
-    notification::Entity::delete_by_id(row.id).exec(&state.db).await?;
-    Ok(NoContent)
+    service::delete(&state.db, caller.account_id, id).await.map(|()| NoContent)
 }
 
 /// Live stream (server-sent events): one `notification` event per new notification of the account.

@@ -77,3 +77,26 @@ pub async fn mark_read<C: ConnectionTrait>(db: &C, account_id: i64, ids: Option<
     }
     Ok(update.exec(db).await?.rows_affected)
 }
+
+async fn own<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<notification::Model, AppError> {
+    db::tenancy::find_scoped::<notification::Entity, _>(db, account_id, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Notification"))
+}
+
+/// Marks one notification read and returns it.
+pub async fn mark_one_read<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    id: i64,
+) -> Result<notification::Model, AppError> {
+    own(db, account_id, id).await?;
+    mark_read(db, account_id, Some(&[id])).await?;
+    own(db, account_id, id).await
+}
+
+pub async fn delete<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<(), AppError> {
+    let row = own(db, account_id, id).await?;
+    notification::Entity::delete_by_id(row.id).exec(db).await?;
+    Ok(())
+}
