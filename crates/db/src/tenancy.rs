@@ -4,7 +4,8 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 
 use crate::entities::{
-    credit_transaction, credit_usage_log, notification, sector, site, site_user_access, subscription, task, user,
+    account_prompt, credit_transaction, credit_usage_log, notification, sector, site, site_user_access, subscription,
+    task, user,
 };
 
 /// An entity whose rows carry `account_id`.
@@ -46,7 +47,8 @@ account_scoped!(
     credit_transaction,
     credit_usage_log,
     notification,
-    task
+    task,
+    account_prompt
 );
 site_scoped!(sector, site_user_access);
 

@@ -6,6 +6,7 @@
 
 pub mod credits;
 pub mod progress;
+pub mod prompt;
 pub mod role;
 pub mod text;
 

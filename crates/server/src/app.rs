@@ -24,6 +24,7 @@ use crate::http::throttle::Limiters;
 use crate::http::{self, openapi::ApiDoc};
 use crate::mail::Mailer;
 use crate::modules;
+use crate::security::cipher::Cipher;
 use crate::security::jwt::Keys;
 
 /// Everything a handler may need; cheap to clone.
@@ -37,27 +38,40 @@ pub struct AppState {
     pub events: Events,
     /// The durable job queue (enqueue only; workers run elsewhere or in-process).
     pub queue: jobs::Queue,
-    /// The text model AI functions call.
+    /// The text model AI functions call when the catalogue names none (from configuration; Offline by default).
     pub text_model: Arc<dyn ai::TextModel>,
+    /// Seals provider keys at rest.
+    pub cipher: Arc<Cipher>,
 }
 
 impl AppState {
     /// State for a configuration whose secret key is already resolved.
     pub async fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let keys = Keys::from_secret(config.secret_key.expose());
+        let cipher = Arc::new(Cipher::from_secret(config.secret_key.expose()));
         let limiters = Limiters::new(config.auth_rate_per_minute, config.login_rate_per_minute);
         let mailer = Mailer::from_config(&config)?;
         let queue = jobs::Queue::open(&db, jobs::QueueConfig::default()).await?;
         let text_model = crate::ai_functions::models::text_model(&config)?;
         let (keys, limiters) = (Arc::new(keys), Arc::new(limiters));
-        Ok(Self { db, config: Arc::new(config), keys, limiters, mailer, events: Events::default(), queue, text_model })
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            keys,
+            limiters,
+            mailer,
+            events: Events::default(),
+            queue,
+            text_model,
+            cipher,
+        })
     }
 }
 
 /// Every documented API route. The OpenAPI document is derived from exactly this router.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1/system", modules::system::routes())
+        .nest("/api/v1/system", modules::system::routes().merge(modules::ai_settings::routes()))
         .nest("/api/v1/auth", modules::auth::routes().merge(modules::catalog::routes()).merge(modules::sites::routes()))
         .nest("/api/v1/account", modules::account::routes())
         .nest("/api/v1/notifications", modules::notifications::routes())

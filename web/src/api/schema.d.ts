@@ -631,6 +631,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/admin/ai/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform staff: which model each AI function uses, its fallback and minimum charge. */
+        get: operations["list_functions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/admin/ai/functions/{function}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Platform staff: choose the model (and fallback) of one AI function; `null` goes back to the default. */
+        put: operations["update_function"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/admin/ai/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform staff: the whole catalogue, active or not, with prices and credit rates. */
+        get: operations["list_models"];
+        put?: never;
+        /** Platform staff: add a model; `is_default` makes it the default of its type. */
+        post: operations["create_model"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/admin/ai/models/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_model"];
+        options?: never;
+        head?: never;
+        patch: operations["update_model"];
+        trace?: never;
+    };
+    "/api/v1/system/admin/ai/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform staff: model providers. API keys are never returned, only whether one is stored. */
+        get: operations["list_providers"];
+        put?: never;
+        /** Platform staff: add a provider (the key is stored encrypted). */
+        post: operations["create_provider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/admin/ai/providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_provider"];
+        put?: never;
+        post?: never;
+        /** Platform staff: remove a provider and its models. */
+        delete: operations["delete_provider"];
+        options?: never;
+        head?: never;
+        /** Platform staff: change a provider; `api_key: null` removes the stored key. */
+        patch: operations["update_provider"];
+        trace?: never;
+    };
+    "/api/v1/system/admin/prompts/{prompt_type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Platform staff: the global text every account without its own version gets. */
+        put: operations["save_global_prompt"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/admin/prompts/{prompt_type}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Platform staff: the global text back to the built-in default. */
+        post: operations["reset_global_prompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/ai/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The models an account can use: active models of active providers, with their credit rates. */
+        get: operations["model_choices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/ai/test_connection": {
         parameters: {
             query?: never;
@@ -662,6 +817,109 @@ export interface paths {
         get: operations["ping"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every prompt type as this account gets it: its text, where the text comes from, and its placeholders. */
+        get: operations["list_prompts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/prompts/by_type": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One prompt type (the original's `prompts/by_type/?prompt_type=`). */
+        get: operations["prompt_by_type"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/prompts/reset_prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Go back to the default for this account (the original's `prompts/reset_prompt/`). */
+        post: operations["reset_prompt_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/prompts/save_prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save this account's version of a prompt (the original's `prompts/save_prompt/`). */
+        post: operations["save_prompt_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/prompts/{prompt_type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One prompt type as this account gets it. */
+        get: operations["get_prompt"];
+        /** Save this account's version (editors and above). Placeholders must be ones the function fills. */
+        put: operations["save_prompt"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/prompts/{prompt_type}/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Drop this account's version; the global default applies again. */
+        post: operations["reset_prompt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -944,6 +1202,36 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_FunctionSettingOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /** @description Which model an AI function uses. */
+            data: {
+                function: string;
+                label: string;
+                model_type: string;
+                /**
+                 * Format: int64
+                 * @description The chosen model; none means the catalogue's default for the type (or the configured provider).
+                 */
+                model_id?: number | null;
+                /**
+                 * Format: int64
+                 * @description Tried once when the chosen model fails.
+                 */
+                fallback_model_id?: number | null;
+                /** Format: int64 */
+                min_credits: number;
+                /** Format: double */
+                temperature: number;
+                /** Format: int32 */
+                max_tokens: number;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_IndustryOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -982,6 +1270,40 @@ export interface components {
             data: {
                 user: components["schemas"]["UserOut"];
                 account: components["schemas"]["AccountOut"];
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_ModelOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                provider_id: number;
+                model_id: string;
+                display_name: string;
+                model_type: string;
+                /** Format: double */
+                input_usd_per_mtok: number;
+                /** Format: double */
+                output_usd_per_mtok: number;
+                /** Format: int64 */
+                tokens_per_credit: number;
+                /** Format: int64 */
+                credits_per_image: number;
+                /** Format: double */
+                usd_per_image: number;
+                /** Format: int32 */
+                max_output_tokens: number;
+                supports_json: boolean;
+                is_active: boolean;
+                is_default: boolean;
+                /** Format: int32 */
+                sort_order: number;
             };
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -1027,6 +1349,53 @@ export interface components {
                  * @description Server time (UTC).
                  */
                 time: string;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_PromptOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /** @description A prompt as this account gets it. */
+            data: {
+                prompt_type: string;
+                label: string;
+                /** @description The text the AI function uses for this account. */
+                prompt_value: string;
+                /** @description What a reset gives back: the platform's global text, else the built-in default. */
+                default_value: string;
+                /** @description `account` (this account's own text), `global` or `default`. */
+                source: string;
+                is_customized: boolean;
+                variables: components["schemas"]["PromptVariableOut"][];
+                /** Format: date-time */
+                updated_at?: string | null;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_ProviderOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /** @description A provider as staff see it: the key is never shown, only whether one is stored and its last characters. */
+            data: {
+                /** Format: int64 */
+                id: number;
+                slug: string;
+                display_name: string;
+                kind: string;
+                base_url: string;
+                has_api_key: boolean;
+                api_key_hint?: string | null;
+                /** Format: int32 */
+                timeout_secs: number;
+                is_active: boolean;
+                /** Format: date-time */
+                updated_at: string;
             };
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -1222,6 +1591,35 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Vec_FunctionSettingOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                function: string;
+                label: string;
+                model_type: string;
+                /**
+                 * Format: int64
+                 * @description The chosen model; none means the catalogue's default for the type (or the configured provider).
+                 */
+                model_id?: number | null;
+                /**
+                 * Format: int64
+                 * @description Tried once when the chosen model fails.
+                 */
+                fallback_model_id?: number | null;
+                /** Format: int64 */
+                min_credits: number;
+                /** Format: double */
+                temperature: number;
+                /** Format: int32 */
+                max_tokens: number;
+            }[];
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_Vec_IndustryOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -1233,6 +1631,61 @@ export interface components {
                 description: string;
                 /** @description Sector templates a site of this industry can pick. */
                 sectors: components["schemas"]["IndustrySectorOut"][];
+            }[];
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Vec_ModelChoiceOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                provider: string;
+                model_id: string;
+                display_name: string;
+                model_type: string;
+                /** Format: int64 */
+                tokens_per_credit: number;
+                /** Format: int64 */
+                credits_per_image: number;
+                is_default: boolean;
+            }[];
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Vec_ModelOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                provider_id: number;
+                model_id: string;
+                display_name: string;
+                model_type: string;
+                /** Format: double */
+                input_usd_per_mtok: number;
+                /** Format: double */
+                output_usd_per_mtok: number;
+                /** Format: int64 */
+                tokens_per_credit: number;
+                /** Format: int64 */
+                credits_per_image: number;
+                /** Format: double */
+                usd_per_image: number;
+                /** Format: int32 */
+                max_output_tokens: number;
+                supports_json: boolean;
+                is_active: boolean;
+                is_default: boolean;
+                /** Format: int32 */
+                sort_order: number;
             }[];
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -1267,6 +1720,51 @@ export interface components {
                 /** Format: int32 */
                 max_sectors_per_site: number;
                 features: string[];
+            }[];
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Vec_PromptOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                prompt_type: string;
+                label: string;
+                /** @description The text the AI function uses for this account. */
+                prompt_value: string;
+                /** @description What a reset gives back: the platform's global text, else the built-in default. */
+                default_value: string;
+                /** @description `account` (this account's own text), `global` or `default`. */
+                source: string;
+                is_customized: boolean;
+                variables: components["schemas"]["PromptVariableOut"][];
+                /** Format: date-time */
+                updated_at?: string | null;
+            }[];
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Vec_ProviderOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                slug: string;
+                display_name: string;
+                kind: string;
+                base_url: string;
+                has_api_key: boolean;
+                api_key_hint?: string | null;
+                /** Format: int32 */
+                timeout_secs: number;
+                is_active: boolean;
+                /** Format: date-time */
+                updated_at: string;
             }[];
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -1321,6 +1819,40 @@ export interface components {
             code: string;
             errors?: components["schemas"]["BTreeMap"] | null;
             request_id: string;
+        };
+        FunctionSettingIn: {
+            /** Format: int64 */
+            model_id?: number | null;
+            /** Format: int64 */
+            fallback_model_id?: number | null;
+            /** Format: int64 */
+            min_credits?: number | null;
+            /** Format: double */
+            temperature?: number | null;
+            /** Format: int32 */
+            max_tokens?: number | null;
+        };
+        /** @description Which model an AI function uses. */
+        FunctionSettingOut: {
+            function: string;
+            label: string;
+            model_type: string;
+            /**
+             * Format: int64
+             * @description The chosen model; none means the catalogue's default for the type (or the configured provider).
+             */
+            model_id?: number | null;
+            /**
+             * Format: int64
+             * @description Tried once when the chosen model fails.
+             */
+            fallback_model_id?: number | null;
+            /** Format: int64 */
+            min_credits: number;
+            /** Format: double */
+            temperature: number;
+            /** Format: int32 */
+            max_tokens: number;
         };
         IndustryOut: {
             /** Format: int64 */
@@ -1551,6 +2083,91 @@ export interface components {
             /** @description Replaces the member's site grants. */
             site_ids?: number[] | null;
         };
+        /** @description A model an account can see: what it is and what it costs, nothing about credentials. */
+        ModelChoiceOut: {
+            /** Format: int64 */
+            id: number;
+            provider: string;
+            model_id: string;
+            display_name: string;
+            model_type: string;
+            /** Format: int64 */
+            tokens_per_credit: number;
+            /** Format: int64 */
+            credits_per_image: number;
+            is_default: boolean;
+        };
+        ModelIn: {
+            /** Format: int64 */
+            provider_id: number;
+            model_id: string;
+            display_name?: string | null;
+            /** @description `text`, `image` or `embedding`. */
+            model_type: string;
+            /** Format: double */
+            input_usd_per_mtok?: number | null;
+            /** Format: double */
+            output_usd_per_mtok?: number | null;
+            /** Format: int64 */
+            tokens_per_credit?: number | null;
+            /** Format: int64 */
+            credits_per_image?: number | null;
+            /** Format: double */
+            usd_per_image?: number | null;
+            /** Format: int32 */
+            max_output_tokens?: number | null;
+            supports_json?: boolean | null;
+            is_active?: boolean | null;
+            is_default?: boolean | null;
+            /** Format: int32 */
+            sort_order?: number | null;
+        };
+        ModelOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            provider_id: number;
+            model_id: string;
+            display_name: string;
+            model_type: string;
+            /** Format: double */
+            input_usd_per_mtok: number;
+            /** Format: double */
+            output_usd_per_mtok: number;
+            /** Format: int64 */
+            tokens_per_credit: number;
+            /** Format: int64 */
+            credits_per_image: number;
+            /** Format: double */
+            usd_per_image: number;
+            /** Format: int32 */
+            max_output_tokens: number;
+            supports_json: boolean;
+            is_active: boolean;
+            is_default: boolean;
+            /** Format: int32 */
+            sort_order: number;
+        };
+        ModelPatch: {
+            display_name?: string | null;
+            /** Format: double */
+            input_usd_per_mtok?: number | null;
+            /** Format: double */
+            output_usd_per_mtok?: number | null;
+            /** Format: int64 */
+            tokens_per_credit?: number | null;
+            /** Format: int64 */
+            credits_per_image?: number | null;
+            /** Format: double */
+            usd_per_image?: number | null;
+            /** Format: int32 */
+            max_output_tokens?: number | null;
+            supports_json?: boolean | null;
+            is_active?: boolean | null;
+            is_default?: boolean | null;
+            /** Format: int32 */
+            sort_order?: number | null;
+        };
         NotificationOut: {
             /** Format: int64 */
             id: number;
@@ -1623,6 +2240,71 @@ export interface components {
             item?: string | null;
             message?: string | null;
         };
+        PromptIn: {
+            prompt_value: string;
+        };
+        /** @description A prompt as this account gets it. */
+        PromptOut: {
+            prompt_type: string;
+            label: string;
+            /** @description The text the AI function uses for this account. */
+            prompt_value: string;
+            /** @description What a reset gives back: the platform's global text, else the built-in default. */
+            default_value: string;
+            /** @description `account` (this account's own text), `global` or `default`. */
+            source: string;
+            is_customized: boolean;
+            variables: components["schemas"]["PromptVariableOut"][];
+            /** Format: date-time */
+            updated_at?: string | null;
+        };
+        /** @description The original's `reset_prompt/` body and `by_type/` query. */
+        PromptTypeIn: {
+            prompt_type: string;
+        };
+        PromptVariableOut: {
+            name: string;
+            required: boolean;
+            description: string;
+        };
+        ProviderIn: {
+            /** @description Lower-case letters, digits and `-`/`_` (`openai`, `ollama-local`…). */
+            slug: string;
+            display_name?: string | null;
+            /** @description `openai` (any OpenAI-compatible endpoint), `anthropic`, `gemini`, `runware` or `offline`. */
+            kind: string;
+            base_url?: string | null;
+            /** @description Write-only: stored encrypted, never returned. */
+            api_key?: string | null;
+            /** Format: int32 */
+            timeout_secs?: number | null;
+            is_active?: boolean | null;
+        };
+        /** @description A provider as staff see it: the key is never shown, only whether one is stored and its last characters. */
+        ProviderOut: {
+            /** Format: int64 */
+            id: number;
+            slug: string;
+            display_name: string;
+            kind: string;
+            base_url: string;
+            has_api_key: boolean;
+            api_key_hint?: string | null;
+            /** Format: int32 */
+            timeout_secs: number;
+            is_active: boolean;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ProviderPatch: {
+            display_name?: string | null;
+            base_url?: string | null;
+            /** @description A new key; `null` removes the stored one. */
+            api_key?: string | null;
+            /** Format: int32 */
+            timeout_secs?: number | null;
+            is_active?: boolean | null;
+        };
         Readiness: {
             /** @description `"ok"` when the database answered a query. */
             database: string;
@@ -1655,6 +2337,11 @@ export interface components {
         };
         ResetRequestIn: {
             email: string;
+        };
+        /** @description The original's `save_prompt/` body. */
+        SavePromptIn: {
+            prompt_type: string;
+            prompt_value: string;
         };
         SectorIn: {
             /** Format: int64 */
@@ -3327,6 +4014,524 @@ export interface operations {
             };
         };
     };
+    list_functions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_FunctionSettingOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_function: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                function: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FunctionSettingIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_FunctionSettingOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_ModelOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ModelOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ModelOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_providers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_ProviderOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ProviderOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ProviderOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ProviderOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_global_prompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromptIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PromptOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_global_prompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PromptOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    model_choices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_ModelChoiceOut"];
+                };
+            };
+        };
+    };
     test_connection: {
         parameters: {
             query?: never;
@@ -3382,6 +4587,239 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_Ping"];
+                };
+            };
+        };
+    };
+    list_prompts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_PromptOut"];
+                };
+            };
+        };
+    };
+    prompt_by_type: {
+        parameters: {
+            query: {
+                prompt_type: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PromptOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_prompt_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromptTypeIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PromptOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_prompt_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavePromptIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PromptOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_prompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PromptOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_prompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromptIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PromptOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_prompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prompt_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_PromptOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

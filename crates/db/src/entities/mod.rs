@@ -1,8 +1,13 @@
 //! SeaORM entities, one file per table.
 
 pub mod account;
+pub mod account_prompt;
+pub mod ai_function_setting;
+pub mod ai_model;
+pub mod ai_provider;
 pub mod credit_transaction;
 pub mod credit_usage_log;
+pub mod global_prompt;
 pub mod industry;
 pub mod industry_sector;
 pub mod mail_outbox;

@@ -186,7 +186,7 @@ fn fk(
     ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(on_delete).to_owned()
 }
 
-fn unique(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> IndexCreateStatement {
+pub(super) fn unique(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> IndexCreateStatement {
     let mut index = Index::create();
     index.name(name).table(table).unique();
     for column in columns {
@@ -195,7 +195,7 @@ fn unique(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> IndexCreat
     index.to_owned()
 }
 
-fn index(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> IndexCreateStatement {
+pub(super) fn index(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> IndexCreateStatement {
     let mut index = Index::create();
     index.name(name).table(table);
     for column in columns {

@@ -9,14 +9,12 @@ use jobs::{JobContext, JobError, JobFuture, JobHandler, JobOutput, Progress};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::models::text_plan;
 use super::runner::{AiDeps, call_json};
 use crate::modules::billing::ledger::{self, Charge, Usage};
 
 pub const KIND: &str = "connection_test";
 pub const SCHEMA: &str = "connection_test";
-/// Text credits: one per this many tokens, at least `MIN_CREDITS`.
-const TOKENS_PER_CREDIT: u64 = 1_000;
-pub const MIN_CREDITS: i64 = 1;
 
 #[derive(Debug, Deserialize)]
 struct Reply {
@@ -53,6 +51,7 @@ impl JobHandler for ConnectionTest {
             ctx.progress(step(Phase::Init, "Starting")).await?;
             let message = ctx.task.input["message"].as_str().unwrap_or("ping").chars().take(200).collect::<String>();
             ctx.progress(step(Phase::Prep, "Preparing the prompt")).await?;
+            let plan = text_plan(&deps, KIND).await?;
             let request = TextRequest::new(format!(
                 "Reply with a JSON object {{\"ok\": true, \"echo\": <the message>}}.\nMessage: {message}"
             ))
@@ -65,7 +64,8 @@ impl JobHandler for ConnectionTest {
             .with_max_tokens(200);
             ctx.checkpoint().await?;
             ctx.progress(step(Phase::AiCall, "Calling the model")).await?;
-            let (reply, response) = call_json::<Reply>(deps.model.as_ref(), &request).await?;
+            let answer = call_json::<Reply>(&plan, &request).await?;
+            let (reply, response, credits) = (answer.value, answer.response, answer.credits);
             ctx.progress(step(Phase::Parse, "Reading the reply")).await?;
             if !reply.ok {
                 return Err(JobError::Permanent {
@@ -75,7 +75,6 @@ impl JobHandler for ConnectionTest {
             }
             ctx.progress(step(Phase::Save, "Recording usage")).await?;
             let tokens = response.usage.total();
-            let credits = domain::credits::text_credits(tokens, TOKENS_PER_CREDIT, MIN_CREDITS);
             let charge = Charge {
                 account_id: ctx.task.account_id,
                 amount: credits,
@@ -89,7 +88,7 @@ impl JobHandler for ConnectionTest {
                     model: Some(response.model.clone()),
                     tokens_in: i64::try_from(response.usage.input_tokens).unwrap_or(i64::MAX),
                     tokens_out: i64::try_from(response.usage.output_tokens).unwrap_or(i64::MAX),
-                    cost_usd_micros: 0,
+                    cost_usd_micros: answer.cost_usd_micros,
                     related: Some(("task".into(), ctx.task.id)),
                 }),
             };

@@ -1,8 +1,10 @@
 //! AI functions: one file per function (validate → load → prompt → call → parse → save), the runner helpers
 //! they share, and the model they talk to. Each function is a job kind of the durable queue.
 
+pub mod catalogue;
 pub mod connection_test;
 pub mod models;
+pub mod prompts;
 pub mod runner;
 
 use std::sync::Arc;
@@ -15,6 +17,7 @@ pub fn registry(state: &AppState) -> jobs::Registry {
         db: state.db.clone(),
         events: state.events.clone(),
         model: state.text_model.clone(),
+        cipher: state.cipher.clone(),
     });
     jobs::Registry::default().register(connection_test::ConnectionTest { deps })
 }

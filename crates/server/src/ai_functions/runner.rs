@@ -1,5 +1,5 @@
-//! What every AI function shares: calling the model for JSON with one repair retry, turning provider errors into
-//! retryable or permanent job errors, and charging credits in the same transaction as the results.
+//! What every AI function shares: calling the model for JSON with one repair retry (and the fallback model when
+//! the main one fails), turning provider errors into retryable or permanent job errors, and pricing the answer.
 
 use std::sync::Arc;
 
@@ -9,13 +9,17 @@ use jobs::JobError;
 use sea_orm::DatabaseConnection;
 use serde::de::DeserializeOwned;
 
+use super::models::{ModelPick, TextPlan};
 use crate::events::Events;
+use crate::security::cipher::Cipher;
 
 /// What a running AI function may use.
 pub struct AiDeps {
     pub db: DatabaseConnection,
     pub events: Events,
+    /// The configured model, used when the catalogue names none.
     pub model: Arc<dyn TextModel>,
+    pub cipher: Arc<Cipher>,
 }
 
 /// Provider failures: rate limits, 5xx, timeouts and network trouble are worth a later retry; the rest (bad key,
@@ -33,13 +37,60 @@ pub fn classify(error: AiError) -> JobError {
     }
 }
 
-/// Asks for JSON and reads it tolerantly. A reply that cannot be used (cut off, malformed, wrong shape) gets one
-/// repair request; if that fails too, the job fails with the reason and nothing is saved. Usage covers both calls.
-pub async fn call_json<T: DeserializeOwned>(
-    model: &dyn TextModel,
+/// A usable answer with its price.
+pub struct Answer<T> {
+    pub value: T,
+    pub response: TextResponse,
+    pub credits: i64,
+    pub cost_usd_micros: i64,
+}
+
+/// Asks the plan's model for JSON; if the provider fails (after its own retries), asks the fallback model once.
+/// Parse failures are not a reason to switch models: they get one repair request on the same model.
+pub async fn call_json<T: DeserializeOwned>(plan: &TextPlan, request: &TextRequest) -> Result<Answer<T>, JobError> {
+    let mut request = request.clone();
+    request.temperature = request.temperature.or(Some(plan.temperature));
+    request.max_tokens = Some(request.max_tokens.map_or(plan.max_tokens, |m| m.min(plan.max_tokens)));
+    match call_json_on::<T>(&plan.primary, &request).await {
+        Err(Failure::Provider(error)) => match &plan.fallback {
+            Some(fallback) => {
+                tracing::warn!(%error, fallback = fallback.model.model_id(), "main model failed; trying the fallback");
+                finish(plan, fallback, call_json_on::<T>(fallback, &request).await)
+            }
+            None => Err(classify(error)),
+        },
+        other => finish(plan, &plan.primary, other),
+    }
+}
+
+fn finish<T>(
+    plan: &TextPlan,
+    pick: &ModelPick,
+    outcome: Result<(T, TextResponse), Failure>,
+) -> Result<Answer<T>, JobError> {
+    match outcome {
+        Ok((value, response)) => Ok(Answer {
+            credits: plan.credits(pick, &response.usage),
+            cost_usd_micros: pick.cost_usd_micros(&response.usage),
+            value,
+            response,
+        }),
+        Err(Failure::Provider(error)) => Err(classify(error)),
+        Err(Failure::Job(error)) => Err(error),
+    }
+}
+
+enum Failure {
+    Provider(AiError),
+    Job(JobError),
+}
+
+/// One model: a call, and one repair request if the reply cannot be used. Usage covers both calls.
+async fn call_json_on<T: DeserializeOwned>(
+    pick: &ModelPick,
     request: &TextRequest,
-) -> Result<(T, TextResponse), JobError> {
-    let first = model.generate(request).await.map_err(classify)?;
+) -> Result<(T, TextResponse), Failure> {
+    let first = pick.model.generate(request).await.map_err(Failure::Provider)?;
     let problem = match ai::parse::parse_as::<T>(&first.text) {
         Ok(value) => return Ok((value, first)),
         Err(problem) => problem,
@@ -52,16 +103,16 @@ pub async fn call_json<T: DeserializeOwned>(
     };
     let mut repair = request.clone();
     repair.prompt = format!("{}\n\n{hint}", request.prompt);
-    let mut second = model.generate(&repair).await.map_err(classify)?;
+    let mut second = pick.model.generate(&repair).await.map_err(Failure::Provider)?;
     second.usage.input_tokens += first.usage.input_tokens;
     second.usage.output_tokens += first.usage.output_tokens;
     match ai::parse::parse_as::<T>(&second.text) {
         Ok(value) => Ok((value, second)),
-        Err(problem) => Err(JobError::Permanent {
+        Err(problem) => Err(Failure::Job(JobError::Permanent {
             code: "PARSE_ERROR".into(),
             message: format!(
                 "The model's reply could not be read as the expected JSON, even after a retry: {problem}."
             ),
-        }),
+        })),
     }
 }

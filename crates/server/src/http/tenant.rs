@@ -129,6 +129,15 @@ impl Caller {
         }
     }
 
+    /// Platform staff (role `developer`), signed in as a person: global settings such as the model catalogue.
+    pub fn require_staff(&self, what: &str) -> Result<(), AppError> {
+        if self.role == Role::Developer && self.user_id.is_some() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden { code: "PERMISSION_DENIED", message: format!("Only platform staff {what}.") })
+        }
+    }
+
     /// Sites this caller may see: all of the account's for admins, the granted ones for others,
     /// only its own for an API key.
     pub fn sites(&self) -> Select<site::Entity> {

@@ -2,6 +2,7 @@
 //! `dto.rs` (request and response types with their OpenAPI schemas).
 
 pub mod account;
+pub mod ai_settings;
 pub mod auth;
 pub mod billing;
 pub mod catalog;

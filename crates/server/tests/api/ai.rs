@@ -9,7 +9,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::fixtures::Session;
 use crate::helpers::{Backend, Options, TestApp, assert_error, each_backend, spawn_app_with};
 
-async fn app(backend: Backend, mock: Option<String>) -> TestApp {
+pub(crate) async fn app(backend: Backend, mock: Option<String>) -> TestApp {
     let options = Options {
         configure: Box::new(move |c| {
             if let Some(url) = mock {
@@ -28,7 +28,7 @@ async fn app(backend: Backend, mock: Option<String>) -> TestApp {
 
 /// Starts the connection test and returns every state the task went through (from the server's live-event hub,
 /// subscribed before the start so no early change is missed), checking that the SSE stream ends on the same state.
-async fn run_test(app: &TestApp, owner: &Session, message: &str) -> Vec<Value> {
+pub(crate) async fn run_test(app: &TestApp, owner: &Session, message: &str) -> Vec<Value> {
     let mut hub = app.events().subscribe();
     let (status, body) =
         app.as_user("POST", "/api/v1/system/ai/test_connection/", owner, Some(&json!({"message": message}))).await;
@@ -73,7 +73,7 @@ async fn run_test(app: &TestApp, owner: &Session, message: &str) -> Vec<Value> {
     states
 }
 
-async fn balance(app: &TestApp, owner: &Session) -> i64 {
+pub(crate) async fn balance(app: &TestApp, owner: &Session) -> i64 {
     app.as_user("GET", "/api/v1/billing/credits/balance/", owner, None).await.1["data"]["total"].as_i64().unwrap()
 }
 
@@ -122,7 +122,7 @@ async fn offline_provider_runs_the_function_through_the_queue() {
     .await;
 }
 
-fn chat_reply(content: &str) -> Value {
+pub(crate) fn chat_reply(content: &str) -> Value {
     json!({
         "id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-test",
         "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],

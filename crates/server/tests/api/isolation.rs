@@ -81,6 +81,15 @@ async fn world(app: &TestApp) -> World {
         let (_, list) = app.as_user("GET", "/api/v1/billing/transactions/", &tenant.owner, None).await;
         transactions.push(ids(&list));
     }
+    let (status, saved) = app
+        .as_user(
+            "PUT",
+            "/api/v1/system/prompts/clustering/",
+            &a.owner,
+            Some(&json!({"prompt_value": "alpha secret prompt: {keywords}"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
     let mut task_ids = Vec::new();
     for tenant in [&a, &b] {
         let new = jobs::tasks::NewTask {
@@ -186,6 +195,45 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
         }
         // Queues a task in the caller's own account; it names no other account's objects.
         ("POST", "/api/v1/system/ai/test_connection") => Case::OwnAccount { body: Some(json!({"message": "b"})) },
+        // Prompts: B reads and edits its own account's versions; A's override (which mentions "alpha") never shows.
+        ("GET", "/api/v1/system/prompts" | "/api/v1/system/prompts/{prompt_type}" | "/api/v1/system/ai/models") => {
+            Case::OwnAccount { body: None }
+        }
+        ("GET", "/api/v1/system/prompts/by_type") => {
+            Case::CoveredBy("ai_settings::prompts_resolve_from_account_then_global_then_default")
+        }
+        ("PUT", "/api/v1/system/prompts/{prompt_type}") => {
+            Case::OwnAccount { body: Some(json!({"prompt_value": "Bravo's own: {keywords}"})) }
+        }
+        ("POST", "/api/v1/system/prompts/{prompt_type}/reset") => Case::OwnAccount { body: None },
+        ("POST", "/api/v1/system/prompts/save_prompt") => Case::OwnAccount {
+            body: Some(json!({"prompt_type": "clustering", "prompt_value": "Bravo's own: {keywords}"})),
+        },
+        ("POST", "/api/v1/system/prompts/reset_prompt") => {
+            Case::OwnAccount { body: Some(json!({"prompt_type": "clustering"})) }
+        }
+        // Platform-wide settings: staff only.
+        ("PUT", "/api/v1/system/admin/prompts/{prompt_type}") => {
+            Case::Forbidden { body: json!({"prompt_value": "hijack {keywords}"}) }
+        }
+        ("POST", "/api/v1/system/admin/prompts/{prompt_type}/reset") => Case::Forbidden { body: json!({}) },
+        ("POST", "/api/v1/system/admin/ai/providers") => {
+            Case::Forbidden { body: json!({"slug": "evil", "kind": "openai", "base_url": "http://127.0.0.1:1"}) }
+        }
+        ("POST", "/api/v1/system/admin/ai/models") => {
+            Case::Forbidden { body: json!({"provider_id": 1, "model_id": "evil", "model_type": "text"}) }
+        }
+        (
+            "GET",
+            "/api/v1/system/admin/ai/providers"
+            | "/api/v1/system/admin/ai/models"
+            | "/api/v1/system/admin/ai/functions",
+        )
+        | (
+            "GET" | "PATCH" | "DELETE",
+            "/api/v1/system/admin/ai/providers/{id}" | "/api/v1/system/admin/ai/models/{id}",
+        )
+        | ("PUT", "/api/v1/system/admin/ai/functions/{function}") => Case::Forbidden { body: json!({}) },
         ("GET", "/api/v1/tasks") => Case::ListWithout { ids: vec![w.a_task] },
         ("GET", "/api/v1/tasks/{id}" | "/api/v1/tasks/{id}/events") | ("POST", "/api/v1/tasks/{id}/cancel") => {
             Case::NotFound { id: w.a_task, body: None }
@@ -204,6 +252,11 @@ fn operations(schema: &Value) -> Vec<(String, String)> {
         }
     }
     found
+}
+
+/// Path parameters that name no tenant object.
+fn fill(path: &str) -> String {
+    path.replace("{prompt_type}", "clustering").replace("{function}", "connection_test").replace("{id}", "1")
 }
 
 fn mentions(body: &Value, account_id: i64) -> bool {
@@ -248,12 +301,13 @@ async fn no_route_lets_one_account_reach_another() {
                     assert!(response["errors"][field].is_array(), "{method} {path}: {response}");
                 }
                 Case::Forbidden { body } => {
+                    let path = &fill(path);
                     let (status, response) = app.as_user(method, path, attacker, Some(&body)).await;
                     assert_eq!(status, 403, "{method} {path}: {response}");
                 }
                 Case::CoveredBy(test) => {
                     // The named test must exist, so renaming it cannot silently drop the coverage.
-                    let sources = [include_str!("notifications.rs")];
+                    let sources = [include_str!("notifications.rs"), include_str!("ai_settings.rs")];
                     let name = test.rsplit("::").next().unwrap();
                     assert!(
                         sources.iter().any(|s| s.contains(&format!("fn {name}("))),
@@ -261,6 +315,7 @@ async fn no_route_lets_one_account_reach_another() {
                     );
                 }
                 Case::OwnAccount { body } => {
+                    let path = &fill(path);
                     let (status, response) = app.as_user(method, path, attacker, body.as_ref()).await;
                     assert!(status < 300, "{method} {path}: {response}");
                     assert!(!mentions(&response, w.a.owner.account_id), "{method} {path} shows A's data: {response}");
@@ -290,6 +345,11 @@ async fn no_route_lets_one_account_reach_another() {
         assert_eq!(balance["data"]["bonus_credits"], 10);
         let (_, task) = app.as_user("GET", &format!("/api/v1/tasks/{}", w.a_task), &w.a.owner, None).await;
         assert_eq!(task["data"]["status"], "queued", "B could not cancel A's task");
+        let (_, prompt) = app.as_user("GET", "/api/v1/system/prompts/clustering/", &w.a.owner, None).await;
+        assert_eq!(
+            prompt["data"]["prompt_value"], "alpha secret prompt: {keywords}",
+            "B's edits left A's prompt alone"
+        );
         app.cleanup().await;
     })
     .await;

@@ -3,6 +3,7 @@
 
 mod account;
 mod ai;
+mod ai_settings;
 mod auth;
 mod cli;
 mod credits;

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Duration, Utc};
 use db::entities::{credit_transaction, credit_usage_log, subscription};
 use db::tenancy::scoped;
-use domain::Role;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
@@ -128,12 +127,7 @@ pub async fn adjust(
     caller: &Caller,
     input: AdjustIn,
 ) -> Result<super::dto::BalanceOut, AppError> {
-    if caller.role != Role::Developer || caller.user_id.is_none() {
-        return Err(AppError::Forbidden {
-            code: "PERMISSION_DENIED",
-            message: "Only platform staff adjust credits.".into(),
-        });
-    }
+    caller.require_staff("adjust credits")?;
     if !POOLS.contains(&input.pool.as_str()) {
         return Err(AppError::field("pool", "Choose plan or bonus."));
     }

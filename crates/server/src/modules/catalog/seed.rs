@@ -157,6 +157,7 @@ pub async fn run(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
         }
     }
     txn.commit().await?;
+    crate::modules::ai_settings::seed::run(db).await?;
     Ok(report)
 }
 

@@ -61,6 +61,6 @@ async fn test_connection(
     }
     let kind = crate::ai_functions::connection_test::KIND;
     let input = serde_json::json!({ "message": message });
-    let min = crate::ai_functions::connection_test::MIN_CREDITS;
+    let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, kind).await?.min_credits;
     crate::modules::tasks::service::start(&state, &caller, kind, None, input, min).await.map(Accepted)
 }
