@@ -98,6 +98,9 @@ async function startServer() {
       IGNY8_DEMO_ACCOUNT: 'false',
       IGNY8_AUTH_RATE_PER_MINUTE: '1000',
       IGNY8_LOGIN_RATE_PER_MINUTE: '100',
+      IGNY8_READ_RATE_PER_MINUTE: '2000',
+      IGNY8_WRITE_RATE_PER_MINUTE: '1000',
+      IGNY8_AI_RATE_PER_MINUTE: '200',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

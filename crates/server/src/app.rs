@@ -49,7 +49,7 @@ impl AppState {
     pub async fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let keys = Keys::from_secret(config.secret_key.expose());
         let cipher = Arc::new(Cipher::from_secret(config.secret_key.expose()));
-        let limiters = Limiters::new(config.auth_rate_per_minute, config.login_rate_per_minute);
+        let limiters = Limiters::from_config(&config);
         let mailer = Mailer::from_config(&config)?;
         let queue = jobs::Queue::open(&db, jobs::QueueConfig::default()).await?;
         let text_model = crate::ai_functions::models::text_model(&config)?;
@@ -100,6 +100,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.request_timeout_secs),
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::throttle::per_user))
         .layer(from_fn(http::middleware::ensure_envelope))
         .layer(CompressionLayer::new())
         .layer(from_fn(http::middleware::security_headers))

@@ -52,6 +52,11 @@ pub struct Config {
     pub auth_rate_per_minute: u32,
     /// Login and password-reset attempts per minute for one account.
     pub login_rate_per_minute: u32,
+    /// Per user (or API key) and minute: AI actions, image generation, other writes, reads (SPEC.md §4).
+    pub ai_rate_per_minute: u32,
+    pub image_rate_per_minute: u32,
+    pub write_rate_per_minute: u32,
+    pub read_rate_per_minute: u32,
     /// On a fresh SQLite database, create a demo account and print its login once.
     pub demo_account: bool,
     /// Text model provider: `offline` (built in, no key), `openai` (any OpenAI-compatible server),
@@ -129,6 +134,10 @@ impl Default for Config {
             trust_proxy_headers: false,
             auth_rate_per_minute: 20,
             login_rate_per_minute: 5,
+            ai_rate_per_minute: 10,
+            image_rate_per_minute: 15,
+            write_rate_per_minute: 60,
+            read_rate_per_minute: 100,
             demo_account: true,
             ai_provider: AiProvider::Offline,
             ai_base_url: String::new(),
@@ -160,6 +169,10 @@ impl fmt::Debug for Config {
             .field("trust_proxy_headers", &self.trust_proxy_headers)
             .field("auth_rate_per_minute", &self.auth_rate_per_minute)
             .field("login_rate_per_minute", &self.login_rate_per_minute)
+            .field("ai_rate_per_minute", &self.ai_rate_per_minute)
+            .field("image_rate_per_minute", &self.image_rate_per_minute)
+            .field("write_rate_per_minute", &self.write_rate_per_minute)
+            .field("read_rate_per_minute", &self.read_rate_per_minute)
             .field("demo_account", &self.demo_account)
             .field("ai_provider", &self.ai_provider)
             .field("ai_base_url", &self.ai_base_url)
@@ -225,6 +238,16 @@ impl Config {
                  IGNY8_LOGIN_RATE_PER_MINUTE) must be at least 1"
                     .into(),
             ));
+        }
+        for (name, value) in [
+            ("ai_rate_per_minute", self.ai_rate_per_minute),
+            ("image_rate_per_minute", self.image_rate_per_minute),
+            ("write_rate_per_minute", self.write_rate_per_minute),
+            ("read_rate_per_minute", self.read_rate_per_minute),
+        ] {
+            if value == 0 {
+                return Err(ConfigError(format!("{name} (IGNY8_{}) must be at least 1", name.to_uppercase())));
+            }
         }
         for origin in &self.cors_origins {
             if origin != "*" && !(origin.starts_with("http://") || origin.starts_with("https://")) {

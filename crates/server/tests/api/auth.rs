@@ -326,3 +326,50 @@ async fn plans_and_industries_are_public() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn reads_writes_and_ai_actions_are_limited_per_user() {
+    let options = Options {
+        configure: Box::new(|c| {
+            c.read_rate_per_minute = 3;
+            c.write_rate_per_minute = 2;
+            c.ai_rate_per_minute = 1;
+        }),
+        ..Options::default()
+    };
+    let app = spawn_app_with(Backend::Sqlite, options).await;
+    let owner = app.register("busy@example.com").await;
+    let other = app.register("calm@example.com").await;
+    let read = |who| {
+        let session: &crate::fixtures::Session = who;
+        app.client.get(app.url("/api/v1/auth/me/")).bearer_auth(&session.access).send()
+    };
+    let first = read(&owner).await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["x-throttle-limit"], "3");
+    assert_eq!(first.headers()["x-throttle-remaining"], "2");
+    read(&owner).await.unwrap();
+    read(&owner).await.unwrap();
+    let refused = read(&owner).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    let (_, body) = crate::helpers::json_of(refused).await;
+    assert_eq!(assert_error(&body), "RATE_LIMITED");
+    assert_eq!(read(&other).await.unwrap().status(), 200, "another user has their own budget");
+
+    // Writes and AI actions have their own budgets, untouched by the spent reads.
+    let (status, body) = app.as_user("PATCH", "/api/v1/auth/me/", &owner, Some(&json!({"first_name": "A"}))).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = app.as_user("POST", "/api/v1/system/ai/test_connection/", &owner, Some(&json!({}))).await;
+    assert_eq!(status, 202);
+    let (status, body) = app.as_user("POST", "/api/v1/system/ai/test_connection/", &owner, Some(&json!({}))).await;
+    assert_eq!((status, assert_error(&body).as_str()), (429, "RATE_LIMITED"));
+    let (status, _) = app.as_user("PATCH", "/api/v1/auth/me/", &owner, Some(&json!({"first_name": "B"}))).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.as_user("PATCH", "/api/v1/auth/me/", &owner, Some(&json!({"first_name": "C"}))).await;
+    assert_eq!(status, 429);
+    // Unauthenticated requests are not counted against anyone; they are refused by authentication.
+    let (status, _) = app.get_json("/api/v1/auth/me/").await;
+    assert_eq!(status, 401);
+    app.cleanup().await;
+}

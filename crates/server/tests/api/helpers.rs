@@ -157,6 +157,10 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         // Tests sign in often from one address; the throttling test sets its own limits.
         auth_rate_per_minute: 10_000,
         login_rate_per_minute: 10_000,
+        ai_rate_per_minute: 10_000,
+        image_rate_per_minute: 10_000,
+        write_rate_per_minute: 10_000,
+        read_rate_per_minute: 10_000,
         ..Config::default()
     };
     (options.configure)(&mut config);
