@@ -49,22 +49,13 @@ impl AppState {
     pub async fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let keys = Keys::from_secret(config.secret_key.expose());
         let cipher = Arc::new(Cipher::from_secret(config.secret_key.expose()));
+        let events = Events::default().with_postgres_relay(&db);
         let limiters = Limiters::from_config(&config);
         let mailer = Mailer::from_config(&config)?;
         let queue = jobs::Queue::open(&db, jobs::QueueConfig::default()).await?;
         let text_model = crate::ai_functions::models::text_model(&config)?;
         let (keys, limiters) = (Arc::new(keys), Arc::new(limiters));
-        Ok(Self {
-            db,
-            config: Arc::new(config),
-            keys,
-            limiters,
-            mailer,
-            events: Events::default(),
-            queue,
-            text_model,
-            cipher,
-        })
+        Ok(Self { db, config: Arc::new(config), keys, limiters, mailer, events, queue, text_model, cipher })
     }
 }
 

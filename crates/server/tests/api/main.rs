@@ -15,6 +15,7 @@ mod isolation;
 mod list;
 mod migrations;
 mod notifications;
+mod relay;
 mod sites;
 mod smtp;
 mod tasks;

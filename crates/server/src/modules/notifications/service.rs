@@ -45,7 +45,7 @@ pub async fn create<C: ConnectionTrait>(db: &C, events: &Events, new: New) -> Re
     let out = NotificationOut::from(row);
     events.publish(Event {
         account_id: new.account_id,
-        name: "notification",
+        name: "notification".into(),
         data: serde_json::to_value(&out).unwrap_or_default(),
     });
     Ok(out)

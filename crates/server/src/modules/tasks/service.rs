@@ -28,7 +28,7 @@ impl TaskObserver for Publisher {
     fn changed(&self, task: &task::Model) {
         self.0.publish(Event {
             account_id: task.account_id,
-            name: "task",
+            name: "task".into(),
             data: serde_json::to_value(TaskOut::from(task.clone())).unwrap_or_default(),
         });
         let (Some(db), Some(new)) = (self.1.clone(), finished_notification(task)) else { return };
