@@ -11,6 +11,7 @@
 //! * Tolerant structured-output parsing ([`parse`]) and keyword normalisation for matching model output back to
 //!   the input ([`normalise`]); [`lenient`] serde helpers for numbers that arrive as strings.
 
+pub mod cluster;
 pub mod error;
 pub mod http;
 pub mod lenient;
