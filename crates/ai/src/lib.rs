@@ -10,7 +10,12 @@
 //!   report exact token usage for credit accounting and share one retry/timeout policy ([`http`]).
 //! * Tolerant structured-output parsing ([`parse`]) and keyword normalisation for matching model output back to
 //!   the input ([`normalise`]); [`lenient`] serde helpers for numbers that arrive as strings.
+//! * The local keyword clustering engine ([`cluster`]): near-duplicate merging, TF-IDF stem and character n-gram
+//!   similarity (optionally blended with embeddings), average-linkage grouping into 3–10 keyword clusters with a
+//!   pillar, a name and an intent label. Deterministic and pure; the offline provider and the `igny8 cluster`
+//!   command use it, and LLM providers only name and check its clusters.
 
+pub mod cluster;
 pub mod error;
 pub mod http;
 pub mod lenient;

@@ -1,6 +1,8 @@
-//! Provider clients against local wiremock servers speaking each provider's wire format.
+//! Provider clients against local wiremock servers speaking each provider's wire format, and the keyword
+//! clustering engine (`cluster.rs`).
 
 mod anthropic;
+mod cluster;
 mod common;
 mod embeddings;
 mod gemini;
