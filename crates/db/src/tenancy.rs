@@ -4,8 +4,8 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 
 use crate::entities::{
-    account_prompt, credit_transaction, credit_usage_log, notification, sector, site, site_user_access, subscription,
-    task, user,
+    account_prompt, cluster, content_idea, credit_transaction, credit_usage_log, keyword, notification, sector, site,
+    site_user_access, subscription, task, user,
 };
 
 /// An entity whose rows carry `account_id`.
@@ -48,9 +48,12 @@ account_scoped!(
     credit_usage_log,
     notification,
     task,
-    account_prompt
+    account_prompt,
+    keyword,
+    cluster,
+    content_idea
 );
-site_scoped!(sector, site_user_access);
+site_scoped!(sector, site_user_access, keyword, cluster, content_idea);
 
 /// `SELECT … WHERE account_id = ?`: the start of every tenant query.
 pub fn scoped<E: AccountScoped>(account_id: i64) -> Select<E> {

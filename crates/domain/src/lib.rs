@@ -5,6 +5,8 @@
 //! Anything here can be unit-tested without a database or a network.
 
 pub mod credits;
+pub mod outline;
+pub mod planner;
 pub mod progress;
 pub mod prompt;
 pub mod role;

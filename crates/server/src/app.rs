@@ -68,6 +68,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .nest("/api/v1/notifications", modules::notifications::routes())
         .nest("/api/v1/billing", modules::billing::routes())
         .nest("/api/v1/tasks", modules::tasks::routes())
+        .nest("/api/v1/planner", modules::planner::routes())
+        .nest("/api/v1/keywords-library", modules::keywords_library::routes())
         .merge(modules::system::health_routes())
 }
 

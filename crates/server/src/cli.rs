@@ -165,7 +165,10 @@ async fn worker(config: Config) -> anyhow::Result<()> {
 async fn seed(config: Config) -> anyhow::Result<()> {
     let db = startup::open_database(&config, config.auto_migrate).await?;
     let report = crate::modules::catalog::seed::run(&db).await?;
-    println!("seed: {} plans, {} industries, {} sectors added", report.plans, report.industries, report.sectors);
+    println!(
+        "seed: {} plans, {} industries, {} sectors, {} library keywords added",
+        report.plans, report.industries, report.sectors, report.library_keywords
+    );
     Ok(())
 }
 

@@ -495,6 +495,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/keywords-library": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The keyword library: search and filter by industry sector (`industry_sector_id` or `sector_ids=1,2`), intent,
+         *     volume and difficulty ranges.
+         */
+        get: operations["list_library"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keywords-library/admin/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Platform staff: import a CSV (`text/csv` body) into one industry sector; `dry_run=true` previews the rows to
+         *     create, update and reject.
+         */
+        post: operations["import_library"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keywords-library/filter_options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["library_filter_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/keywords-library/sector_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Keywords, total volume and average difficulty per industry sector. */
+        get: operations["sector_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -629,6 +702,151 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/keywords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Keywords of the sites you can see (filter with `site_id` and `sector_id`). */
+        get: operations["list_keywords"];
+        put?: never;
+        /** Add one keyword to a site's sector (409 when it is already there). */
+        post: operations["create_keyword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/keywords/bulk_add_from_seed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add keywords from the library to a site's sector; ones already there are skipped and counted. */
+        post: operations["bulk_add_from_seed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/keywords/bulk_delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete keywords (soft: adding them again restores them). Ids you cannot see are ignored. */
+        post: operations["bulk_delete_keywords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/keywords/bulk_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the status, intent or cluster of several keywords. */
+        post: operations["bulk_update_keywords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/keywords/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The keywords matching the list filters as a CSV file (keyword, volume, difficulty, intent, cpc, status,
+         *     cluster_id).
+         */
+        get: operations["export_keywords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/keywords/filter_options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, intent and cluster values present, given the other filters. */
+        get: operations["keyword_filter_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/keywords/import_keywords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a CSV file into a site's sector: `multipart/form-data` with `file`, `site_id` and `sector_id`, or a
+         *     `text/csv` body with `?site_id=&sector_id=`. All rows or none: rows with problems are reported with their
+         *     line numbers (422) and nothing is written. `dry_run=true` previews without writing.
+         */
+        post: operations["import_keywords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/keywords/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_keyword"];
+        put?: never;
+        post?: never;
+        /** Delete a keyword (soft). */
+        delete: operations["delete_keyword"];
+        options?: never;
+        head?: never;
+        /** Override volume or difficulty (`null` clears), change intent, CPC or cluster. */
+        patch: operations["update_keyword"];
         trace?: never;
     };
     "/api/v1/system/admin/ai/functions": {
@@ -1046,6 +1264,13 @@ export interface components {
             /** @description Where invoices go; `null` clears it. */
             billing_email?: string | null;
         };
+        AddFromSeedIn: {
+            seed_keyword_ids: number[];
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+        };
         AdjustIn: {
             /** Format: int64 */
             account_id: number;
@@ -1059,6 +1284,10 @@ export interface components {
             reason: string;
             /** @description Repeating a request with the same key changes nothing. */
             idempotency_key?: string | null;
+        };
+        Affected: {
+            /** Format: int64 */
+            count: number;
         };
         ApiKeyOut: {
             /** @description The key; shown only now. Send it as `Authorization: ApiKey <key>`. */
@@ -1099,6 +1328,13 @@ export interface components {
             /** Format: date-time */
             period_end?: string | null;
         };
+        BulkUpdateIn: {
+            ids: number[];
+            status?: string | null;
+            intent?: string | null;
+            /** Format: int64 */
+            cluster_id?: number | null;
+        };
         ConnectionTestIn: {
             /** @description Text the model should echo (200 characters at most). */
             message?: string | null;
@@ -1133,6 +1369,18 @@ export interface components {
                 plan: components["schemas"]["PlanOut"];
                 /** Format: date-time */
                 created_at: string;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Affected: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                count: number;
             };
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -1232,6 +1480,29 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_ImportReport: {
+            /** @description Always `true`. */
+            success: boolean;
+            /** @description What an import or library add did (or, for a dry run, would do). */
+            data: {
+                /** @description Data rows read. */
+                total_rows: number;
+                created: number;
+                /** @description Soft-deleted keywords brought back. */
+                restored: number;
+                /** @description Already in this site+sector: left as they are. */
+                existing: number;
+                /** @description Repeated within the request: counted once. */
+                duplicates: number;
+                errors: components["schemas"]["RowError"][];
+                /** @description True when nothing was written (a preview, or errors). */
+                dry_run: boolean;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_IndustryOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -1243,6 +1514,66 @@ export interface components {
                 description: string;
                 /** @description Sector templates a site of this industry can pick. */
                 sectors: components["schemas"]["IndustrySectorOut"][];
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_KeywordOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                /** Format: int64 */
+                seed_keyword_id?: number | null;
+                keyword: string;
+                /**
+                 * Format: int64
+                 * @description Effective volume: the override when set, else the library's or imported value.
+                 */
+                volume: number;
+                /** Format: int32 */
+                difficulty: number;
+                /** Format: int64 */
+                volume_override?: number | null;
+                /** Format: int32 */
+                difficulty_override?: number | null;
+                intent: string;
+                /** Format: double */
+                cpc?: number | null;
+                /** Format: int64 */
+                cluster_id?: number | null;
+                status: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_LibraryImportReport: {
+            /** @description Always `true`. */
+            success: boolean;
+            /** @description What a library import did (or, for a preview, would do). */
+            data: {
+                total_rows: number;
+                created: number;
+                /** @description Present with other volume, difficulty or intent: updated. */
+                updated: number;
+                unchanged: number;
+                duplicates: number;
+                /** @description Rows refused, with the reason. */
+                rejected: components["schemas"]["RowError"][];
+                dry_run: boolean;
             };
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -1796,6 +2127,24 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Vec_SectorStatsOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                industry_sector_id: number;
+                /** Format: int64 */
+                keywords: number;
+                /** Format: int64 */
+                total_volume: number;
+                /** Format: double */
+                avg_difficulty: number;
+            }[];
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_Vec_TeamMemberOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -1854,6 +2203,24 @@ export interface components {
             /** Format: int32 */
             max_tokens: number;
         };
+        IdsIn: {
+            ids: number[];
+        };
+        /** @description What an import or library add did (or, for a dry run, would do). */
+        ImportReport: {
+            /** @description Data rows read. */
+            total_rows: number;
+            created: number;
+            /** @description Soft-deleted keywords brought back. */
+            restored: number;
+            /** @description Already in this site+sector: left as they are. */
+            existing: number;
+            /** @description Repeated within the request: counted once. */
+            duplicates: number;
+            errors: components["schemas"]["RowError"][];
+            /** @description True when nothing was written (a preview, or errors). */
+            dry_run: boolean;
+        };
         IndustryOut: {
             /** Format: int64 */
             id: number;
@@ -1878,6 +2245,129 @@ export interface components {
             last_name?: string;
             /** @description Sites the member may work on (not needed for owners and admins). */
             site_ids?: number[];
+        };
+        KeywordIn: {
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            keyword: string;
+            /** Format: int64 */
+            volume?: number | null;
+            /** Format: int32 */
+            difficulty?: number | null;
+            /** @description informational, commercial, transactional or navigational (informational when absent). */
+            intent?: string | null;
+            /** Format: double */
+            cpc?: number | null;
+        };
+        KeywordOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            /** Format: int64 */
+            seed_keyword_id?: number | null;
+            keyword: string;
+            /**
+             * Format: int64
+             * @description Effective volume: the override when set, else the library's or imported value.
+             */
+            volume: number;
+            /** Format: int32 */
+            difficulty: number;
+            /** Format: int64 */
+            volume_override?: number | null;
+            /** Format: int32 */
+            difficulty_override?: number | null;
+            intent: string;
+            /** Format: double */
+            cpc?: number | null;
+            /** Format: int64 */
+            cluster_id?: number | null;
+            status: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        KeywordPatch: {
+            /**
+             * Format: int64
+             * @description `null` clears the override (back to the library or imported value).
+             */
+            volume_override?: number | null;
+            /** Format: int32 */
+            difficulty_override?: number | null;
+            intent?: string | null;
+            /** Format: double */
+            cpc?: number | null;
+            /**
+             * Format: int64
+             * @description A cluster of the same sector; `null` removes the keyword from its cluster.
+             */
+            cluster_id?: number | null;
+        };
+        /** @description What a library import did (or, for a preview, would do). */
+        LibraryImportReport: {
+            total_rows: number;
+            created: number;
+            /** @description Present with other volume, difficulty or intent: updated. */
+            updated: number;
+            unchanged: number;
+            duplicates: number;
+            /** @description Rows refused, with the reason. */
+            rejected: components["schemas"]["RowError"][];
+            dry_run: boolean;
+        };
+        /** @description A page of a list, in the list envelope. */
+        ListResponse_KeywordOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages.
+             */
+            count: number;
+            /** @description Link to the next page, or null on the last one. */
+            next?: string | null;
+            /** @description Link to the previous page, or null on the first one. */
+            previous?: string | null;
+            results: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                /** Format: int64 */
+                seed_keyword_id?: number | null;
+                keyword: string;
+                /**
+                 * Format: int64
+                 * @description Effective volume: the override when set, else the library's or imported value.
+                 */
+                volume: number;
+                /** Format: int32 */
+                difficulty: number;
+                /** Format: int64 */
+                volume_override?: number | null;
+                /** Format: int32 */
+                difficulty_override?: number | null;
+                intent: string;
+                /** Format: double */
+                cpc?: number | null;
+                /** Format: int64 */
+                cluster_id?: number | null;
+                status: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            request_id: string;
         };
         /** @description A page of a list, in the list envelope. */
         ListResponse_NotificationOut: {
@@ -1941,6 +2431,34 @@ export interface components {
                 is_active: boolean;
                 /** Format: date-time */
                 created_at: string;
+            }[];
+            request_id: string;
+        };
+        /** @description A page of a list, in the list envelope. */
+        ListResponse_SeedKeywordOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages.
+             */
+            count: number;
+            /** @description Link to the next page, or null on the last one. */
+            next?: string | null;
+            /** @description Link to the previous page, or null on the first one. */
+            previous?: string | null;
+            results: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                industry_sector_id: number;
+                keyword: string;
+                /** Format: int64 */
+                volume: number;
+                /** Format: int32 */
+                difficulty: number;
+                intent: string;
+                country: string;
             }[];
             request_id: string;
         };
@@ -2338,6 +2856,13 @@ export interface components {
         ResetRequestIn: {
             email: string;
         };
+        RowError: {
+            /** @description 1-based line in the file (the header is line 1). */
+            line: number;
+            /** @description The column at fault, when one is. */
+            column?: string | null;
+            message: string;
+        };
         /** @description The original's `save_prompt/` body. */
         SavePromptIn: {
             prompt_type: string;
@@ -2366,10 +2891,34 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /** @description Library totals of one industry sector. */
+        SectorStatsOut: {
+            /** Format: int64 */
+            industry_sector_id: number;
+            /** Format: int64 */
+            keywords: number;
+            /** Format: int64 */
+            total_volume: number;
+            /** Format: double */
+            avg_difficulty: number;
+        };
         SectorUpdateIn: {
             name?: string | null;
             description?: string | null;
             is_active?: boolean | null;
+        };
+        SeedKeywordOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            industry_sector_id: number;
+            keyword: string;
+            /** Format: int64 */
+            volume: number;
+            /** Format: int32 */
+            difficulty: number;
+            intent: string;
+            country: string;
         };
         SelectSectorsIn: {
             industry_slug: string;
@@ -3819,6 +4368,137 @@ export interface operations {
             };
         };
     };
+    list_library: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page: 25 by default, 200 at most. */
+                page_size?: number;
+                /** @description Case-insensitive text search over the resource's searchable fields. */
+                search?: string;
+                /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
+                ordering?: string;
+                industry_sector_id?: number;
+                sector_ids?: string;
+                intent?: string;
+                country?: string;
+                volume_min?: number;
+                volume_max?: number;
+                difficulty_min?: number;
+                difficulty_max?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_SeedKeywordOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_library: {
+        parameters: {
+            query?: {
+                /** @description The industry sector every row of the file belongs to (required). */
+                industry_sector_id?: number | null;
+                /** @description Two-letter country code (US by default). */
+                country?: string | null;
+                /** @description Report what would change without writing. */
+                dry_run?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_LibraryImportReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    library_filter_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    sector_stats: {
+        parameters: {
+            query?: {
+                /** @description Only the sectors of this industry. */
+                industry_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_SectorStatsOut"];
+                };
+            };
+        };
+    };
     list_notifications: {
         parameters: {
             query?: {
@@ -4002,6 +4682,413 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_NotificationOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_keywords: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page: 25 by default, 200 at most. */
+                page_size?: number;
+                /** @description Case-insensitive text search over the resource's searchable fields. */
+                search?: string;
+                /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
+                ordering?: string;
+                site_id?: number;
+                sector_id?: number;
+                status?: string;
+                intent?: string;
+                cluster_id?: number;
+                seed_keyword_id?: number;
+                volume_min?: number;
+                volume_max?: number;
+                difficulty_min?: number;
+                difficulty_max?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_KeywordOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_keyword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeywordIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_KeywordOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk_add_from_seed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddFromSeedIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ImportReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk_delete_keywords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdsIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Affected"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk_update_keywords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdateIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Affected"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_keywords: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page: 25 by default, 200 at most. */
+                page_size?: number;
+                /** @description Case-insensitive text search over the resource's searchable fields. */
+                search?: string;
+                /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
+                ordering?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+        };
+    };
+    keyword_filter_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    import_keywords: {
+        parameters: {
+            query?: {
+                site_id?: number | null;
+                sector_id?: number | null;
+                /** @description Check the file and report without writing. */
+                dry_run?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ImportReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_keyword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_KeywordOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_keyword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_keyword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeywordPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_KeywordOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             404: {

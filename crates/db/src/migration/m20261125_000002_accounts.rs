@@ -178,7 +178,7 @@ enum MailOutbox {
     SentAt,
 }
 
-fn fk(
+pub(super) fn fk(
     from: (impl IntoIden, impl IntoIden),
     to: (impl IntoIden, impl IntoIden),
     on_delete: ForeignKeyAction,

@@ -8,6 +8,7 @@ mod m20261125_000002_accounts;
 mod m20261125_000003_credits_notifications;
 mod m20261125_000004_tasks;
 mod m20261125_000006_ai_config;
+mod m20261125_000007_planner;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_credits_notifications::Migration),
             Box::new(m20261125_000004_tasks::Migration),
             Box::new(m20261125_000006_ai_config::Migration),
+            Box::new(m20261125_000007_planner::Migration),
         ]
     }
 }

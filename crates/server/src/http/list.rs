@@ -190,6 +190,8 @@ fn parse_time(raw: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
 /// What a list endpoint allows: searchable columns, orderable fields, filters.
 pub struct ListSpec<E: EntityTrait> {
     search: Vec<E::Column>,
+    /// Columns stored already lower-cased: searched without `lower()`, so an index on them can serve the search.
+    search_folded: Vec<E::Column>,
     ordering: Vec<(&'static str, E::Column)>,
     default_ordering: &'static str,
     filters: Vec<Filter<E::Column>>,
@@ -197,7 +199,13 @@ pub struct ListSpec<E: EntityTrait> {
 
 impl<E: EntityTrait> Default for ListSpec<E> {
     fn default() -> Self {
-        Self { search: Vec::new(), ordering: Vec::new(), default_ordering: "", filters: Vec::new() }
+        Self {
+            search: Vec::new(),
+            search_folded: Vec::new(),
+            ordering: Vec::new(),
+            default_ordering: "",
+            filters: Vec::new(),
+        }
     }
 }
 
@@ -209,6 +217,12 @@ impl<E: EntityTrait> ListSpec<E> {
         self.search.extend(columns);
         self
     }
+    /// Searchable columns whose values are stored lower-cased (normalised keyword text).
+    pub fn search_folded(mut self, columns: impl IntoIterator<Item = E::Column>) -> Self {
+        self.search_folded.extend(columns);
+        self
+    }
+
     pub fn order_by(mut self, name: &'static str, column: E::Column) -> Self {
         self.ordering.push((name, column));
         self
@@ -255,12 +269,16 @@ impl<E: EntityTrait> ListSpec<E> {
     }
 
     fn apply_search(&self, select: Select<E>, params: &ListParams) -> Select<E> {
-        let Some(term) = params.search.as_deref().filter(|_| !self.search.is_empty()) else { return select };
+        let searchable = !self.search.is_empty() || !self.search_folded.is_empty();
+        let Some(term) = params.search.as_deref().filter(|_| searchable) else { return select };
         let pattern = format!("%{}%", escape_like(&term.to_lowercase()));
         let mut any = Condition::any();
         for column in &self.search {
             let lowered = Func::lower(Expr::col((E::default(), *column)));
             any = any.add(Expr::expr(lowered).like(LikeExpr::new(pattern.clone()).escape('\\')));
+        }
+        for column in &self.search_folded {
+            any = any.add(Expr::col((E::default(), *column)).like(LikeExpr::new(pattern.clone()).escape('\\')));
         }
         select.filter(any)
     }

@@ -177,6 +177,12 @@ impl Caller {
         }
     }
 
+    /// Rows of a site-scoped table on the sites this caller may see.
+    pub fn site_rows<E: db::tenancy::SiteScoped>(&self) -> Select<E> {
+        let visible = self.sites().select_only().column(site::Column::Id).into_query();
+        scoped::<E>(self.account_id).filter(E::site_column().in_subquery(visible))
+    }
+
     /// Sectors of the sites this caller may see.
     pub fn sectors(&self) -> Select<sector::Entity> {
         let visible = self.sites().select_only().column(site::Column::Id).into_query();

@@ -32,6 +32,7 @@ struct World {
     a_editor: Session,
     a_custom_sector: i64,
     a_key: String,
+    a_keyword: i64,
     b: Tenant,
 }
 
@@ -90,6 +91,13 @@ async fn world(app: &TestApp) -> World {
         )
         .await;
     assert_eq!(status, 200, "{saved}");
+    let mut keyword_ids = Vec::new();
+    for tenant in [&a, &b] {
+        let body = json!({"site_id": tenant.site_id, "sector_id": tenant.sector_ids[0], "keyword": "tenant keyword"});
+        let (status, keyword) = app.as_user("POST", "/api/v1/planner/keywords/", &tenant.owner, Some(&body)).await;
+        assert_eq!(status, 201, "{keyword}");
+        keyword_ids.push(keyword["data"]["id"].as_i64().unwrap());
+    }
     let mut task_ids = Vec::new();
     for tenant in [&a, &b] {
         let new = jobs::tasks::NewTask {
@@ -104,6 +112,7 @@ async fn world(app: &TestApp) -> World {
     }
     World {
         a_task: task_ids[0],
+        a_keyword: keyword_ids[0],
         a_notification: notifications[0],
         a_transaction_ids: transactions[0].clone(),
         a_custom_sector: sector["data"]["id"].as_i64().unwrap(),
@@ -234,6 +243,41 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
             "/api/v1/system/admin/ai/providers/{id}" | "/api/v1/system/admin/ai/models/{id}",
         )
         | ("PUT", "/api/v1/system/admin/ai/functions/{function}") => Case::Forbidden { body: json!({}) },
+        ("GET", "/api/v1/planner/keywords") => Case::ListWithout { ids: vec![w.a_keyword] },
+        ("POST", "/api/v1/planner/keywords") => Case::RefusedField {
+            body: json!({"site_id": site, "sector_id": a.sector_ids[0], "keyword": "spy"}),
+            field: "site_id",
+        },
+        ("GET" | "DELETE", "/api/v1/planner/keywords/{id}") => Case::NotFound { id: w.a_keyword, body: None },
+        ("PATCH", "/api/v1/planner/keywords/{id}") => {
+            Case::NotFound { id: w.a_keyword, body: Some(json!({"intent": "navigational"})) }
+        }
+        ("GET", "/api/v1/planner/keywords/filter_options") => Case::OwnAccount { body: None },
+        ("GET", "/api/v1/planner/keywords/export") => {
+            Case::CoveredBy("keywords::bulk_actions_touch_only_the_callers_keywords")
+        }
+        ("POST", "/api/v1/planner/keywords/import_keywords") => {
+            Case::CoveredBy("keywords::csv_import_is_all_or_nothing_with_line_numbers")
+        }
+        // A's ids are ignored: nothing changes, and the count says so.
+        ("POST", "/api/v1/planner/keywords/bulk_delete") => {
+            Case::OwnAccount { body: Some(json!({"ids": [w.a_keyword]})) }
+        }
+        ("POST", "/api/v1/planner/keywords/bulk_update") => {
+            Case::OwnAccount { body: Some(json!({"ids": [w.a_keyword], "intent": "navigational"})) }
+        }
+        ("POST", "/api/v1/planner/keywords/bulk_add_from_seed") => Case::RefusedField {
+            body: json!({"seed_keyword_ids": [1], "site_id": site, "sector_id": a.sector_ids[0]}),
+            field: "site_id",
+        },
+        // The library is global: every account reads the same rows.
+        (
+            "GET",
+            "/api/v1/keywords-library"
+            | "/api/v1/keywords-library/filter_options"
+            | "/api/v1/keywords-library/sector_stats",
+        ) => Case::OwnAccount { body: None },
+        ("POST", "/api/v1/keywords-library/admin/import") => Case::Forbidden { body: json!({}) },
         ("GET", "/api/v1/tasks") => Case::ListWithout { ids: vec![w.a_task] },
         ("GET", "/api/v1/tasks/{id}" | "/api/v1/tasks/{id}/events") | ("POST", "/api/v1/tasks/{id}/cancel") => {
             Case::NotFound { id: w.a_task, body: None }
@@ -307,7 +351,8 @@ async fn no_route_lets_one_account_reach_another() {
                 }
                 Case::CoveredBy(test) => {
                     // The named test must exist, so renaming it cannot silently drop the coverage.
-                    let sources = [include_str!("notifications.rs"), include_str!("ai_settings.rs")];
+                    let sources =
+                        [include_str!("notifications.rs"), include_str!("ai_settings.rs"), include_str!("keywords.rs")];
                     let name = test.rsplit("::").next().unwrap();
                     assert!(
                         sources.iter().any(|s| s.contains(&format!("fn {name}("))),
@@ -345,6 +390,10 @@ async fn no_route_lets_one_account_reach_another() {
         assert_eq!(balance["data"]["bonus_credits"], 10);
         let (_, task) = app.as_user("GET", &format!("/api/v1/tasks/{}", w.a_task), &w.a.owner, None).await;
         assert_eq!(task["data"]["status"], "queued", "B could not cancel A's task");
+        let (status, keyword) =
+            app.as_user("GET", &format!("/api/v1/planner/keywords/{}/", w.a_keyword), &w.a.owner, None).await;
+        assert_eq!(status, 200, "B could not delete A's keyword: {keyword}");
+        assert_eq!(keyword["data"]["intent"], "informational", "B could not change A's keyword");
         let (_, prompt) = app.as_user("GET", "/api/v1/system/prompts/clustering/", &w.a.owner, None).await;
         assert_eq!(
             prompt["data"]["prompt_value"], "alpha secret prompt: {keywords}",

@@ -12,6 +12,7 @@ mod fixtures;
 mod health;
 mod helpers;
 mod isolation;
+mod keywords;
 mod list;
 mod migrations;
 mod notifications;

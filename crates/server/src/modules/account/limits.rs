@@ -51,6 +51,20 @@ pub async fn check_users<C: ConnectionTrait>(db: &C, account_id: i64, adding: u6
     Ok(())
 }
 
+/// Room for `adding` more keywords (soft-deleted ones do not count).
+pub async fn check_keywords<C: ConnectionTrait>(db: &C, account_id: i64, adding: u64) -> Result<(), AppError> {
+    let (_, plan) = plan_of(db, account_id).await?;
+    let count = db::entities::keyword::Entity::find()
+        .filter(db::entities::keyword::Column::AccountId.eq(account_id))
+        .filter(db::entities::keyword::Column::DeletedAt.is_null())
+        .count(db)
+        .await?;
+    if count + adding > plan.max_keywords.max(0) as u64 {
+        return Err(exceeded("max_keywords", "keywords", &plan, plan.max_keywords));
+    }
+    Ok(())
+}
+
 /// A site may have `total` active sectors.
 pub async fn check_sectors_total<C: ConnectionTrait>(db: &C, account_id: i64, total: u64) -> Result<(), AppError> {
     let (_, plan) = plan_of(db, account_id).await?;

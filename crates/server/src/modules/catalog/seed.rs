@@ -84,6 +84,8 @@ pub struct SeedReport {
     pub plans: usize,
     pub industries: usize,
     pub sectors: usize,
+    /// Keyword library rows added (the starter set, for sectors that had none).
+    pub library_keywords: usize,
 }
 
 pub async fn run(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
@@ -158,6 +160,7 @@ pub async fn run(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     }
     txn.commit().await?;
     crate::modules::ai_settings::seed::run(db).await?;
+    report.library_keywords = crate::modules::keywords_library::seed::run(db).await?;
     Ok(report)
 }
 

@@ -1,0 +1,25 @@
+//! `clusters`: a topic grouping a sector's keywords; the name is unique per site+sector (case-insensitively).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "clusters")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub account_id: i64,
+    pub site_id: i64,
+    pub sector_id: i64,
+    pub name: String,
+    pub normalized_name: String,
+    pub description: String,
+    /// `new` (just created) or `mapped` (ideas generated).
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

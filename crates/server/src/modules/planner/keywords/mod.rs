@@ -1,0 +1,6 @@
+//! Keywords of a site+sector: CRUD, bulk actions, CSV import and export.
+
+pub mod csv_import;
+pub mod dto;
+pub mod routes;
+pub mod service;

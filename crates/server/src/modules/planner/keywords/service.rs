@@ -1,0 +1,507 @@
+//! Keywords of a site+sector: create, edit, soft delete, bulk actions, and the one insert path shared by the CSV
+//! import, the keyword library and the command line (batched, all or nothing, plan limit checked first).
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use db::entities::{cluster, keyword, sector, site};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select,
+};
+
+use super::csv_import::{self, RowError};
+use super::dto::{BulkUpdateIn, ImportReport, KeywordIn, KeywordOut, KeywordPatch};
+use crate::http::tenant::Caller;
+use crate::http::{AppError, Filter, ListSpec};
+use crate::modules::account::limits;
+use domain::planner::{INTENTS, KEYWORD_STATUSES};
+
+/// Rows per INSERT: well under SQLite's 32,766 bound parameters with 19 columns.
+const BATCH: usize = 1_000;
+/// Ids per bulk request.
+pub const MAX_BULK: usize = 10_000;
+
+pub fn list_spec() -> ListSpec<keyword::Entity> {
+    ListSpec::new()
+        .search_folded([keyword::Column::Normalized])
+        .order_by("keyword", keyword::Column::Normalized)
+        .order_by("volume", keyword::Column::Volume)
+        .order_by("difficulty", keyword::Column::Difficulty)
+        .order_by("created_at", keyword::Column::CreatedAt)
+        .default_ordering("-volume")
+        .filter(Filter::int("site_id", keyword::Column::SiteId))
+        .filter(Filter::int("sector_id", keyword::Column::SectorId))
+        .filter(Filter::choice("status", keyword::Column::Status, KEYWORD_STATUSES).with_options())
+        .filter(Filter::choice("intent", keyword::Column::Intent, INTENTS).with_options())
+        .filter(Filter::int("cluster_id", keyword::Column::ClusterId).with_options())
+        .filter(Filter::int("seed_keyword_id", keyword::Column::SeedKeywordId))
+        .filter(Filter::int("volume", keyword::Column::Volume).range())
+        .filter(Filter::int("difficulty", keyword::Column::Difficulty).range())
+}
+
+/// The caller's keywords on the sites it may see, without soft-deleted ones.
+pub fn visible(caller: &Caller) -> Select<keyword::Entity> {
+    caller.site_rows::<keyword::Entity>().filter(keyword::Column::DeletedAt.is_null())
+}
+
+pub async fn find(db: &impl ConnectionTrait, caller: &Caller, id: i64) -> Result<keyword::Model, AppError> {
+    visible(caller).filter(keyword::Column::Id.eq(id)).one(db).await?.ok_or_else(|| AppError::not_found("Keyword"))
+}
+
+fn intent_of(raw: Option<&str>) -> Result<&'static str, AppError> {
+    match raw {
+        None => Ok("informational"),
+        Some(raw) => domain::planner::parse_intent(raw).ok_or_else(|| {
+            AppError::field("intent", "Choose informational, commercial, transactional or navigational.")
+        }),
+    }
+}
+
+fn check_volume(field: &str, volume: i64) -> Result<i64, AppError> {
+    if volume >= 0 { Ok(volume) } else { Err(AppError::field(field, "Use a whole number ≥ 0.")) }
+}
+
+fn check_difficulty(field: &str, difficulty: i32) -> Result<i32, AppError> {
+    if (0..=100).contains(&difficulty) { Ok(difficulty) } else { Err(AppError::field(field, "Use 0 to 100.")) }
+}
+
+/// A keyword to insert (from a form, a file, the library or the command line).
+#[derive(Debug, Clone)]
+pub struct NewKeyword {
+    pub keyword: String,
+    pub normalized: String,
+    pub volume: i64,
+    pub difficulty: i32,
+    pub intent: &'static str,
+    pub cpc: Option<f64>,
+    pub seed_keyword_id: Option<i64>,
+}
+
+/// What [`insert_all`] did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Inserted {
+    pub created: usize,
+    pub restored: usize,
+    pub existing: usize,
+    pub duplicates: usize,
+}
+
+/// Adds keywords to one site+sector inside the caller's transaction: new ones in batches, soft-deleted ones
+/// restored, present ones left alone; the plan limit is checked for the total first. `dry_run` only counts.
+pub async fn insert_all<C: ConnectionTrait>(
+    txn: &C,
+    account_id: i64,
+    site: &site::Model,
+    sector: &sector::Model,
+    rows: Vec<NewKeyword>,
+    dry_run: bool,
+) -> Result<Inserted, AppError> {
+    let mut outcome = Inserted::default();
+    let present: HashMap<String, (i64, bool)> = keyword::Entity::find()
+        .select_only()
+        .column(keyword::Column::Normalized)
+        .column(keyword::Column::Id)
+        .column(keyword::Column::DeletedAt)
+        .filter(keyword::Column::SiteId.eq(site.id))
+        .filter(keyword::Column::SectorId.eq(sector.id))
+        .into_tuple::<(String, i64, Option<chrono::DateTime<Utc>>)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|(normalized, id, deleted)| (normalized, (id, deleted.is_some())))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut fresh = Vec::new();
+    let mut restore = Vec::new();
+    for row in rows {
+        if !seen.insert(row.normalized.clone()) {
+            outcome.duplicates += 1;
+            continue;
+        }
+        match present.get(&row.normalized) {
+            Some((_, false)) => outcome.existing += 1,
+            Some((id, true)) => restore.push((*id, row)),
+            None => fresh.push(row),
+        }
+    }
+    outcome.created = fresh.len();
+    outcome.restored = restore.len();
+    limits::check_keywords(txn, account_id, (fresh.len() + restore.len()) as u64).await?;
+    if dry_run {
+        return Ok(outcome);
+    }
+    let now = Utc::now();
+    for chunk in fresh.chunks(BATCH) {
+        let models = chunk.iter().map(|row| keyword::ActiveModel {
+            id: NotSet,
+            account_id: Set(account_id),
+            site_id: Set(site.id),
+            sector_id: Set(sector.id),
+            seed_keyword_id: Set(row.seed_keyword_id),
+            keyword: Set(row.keyword.clone()),
+            normalized: Set(row.normalized.clone()),
+            volume: Set(row.volume),
+            difficulty: Set(row.difficulty),
+            base_volume: Set(row.volume),
+            base_difficulty: Set(row.difficulty),
+            volume_override: Set(None),
+            difficulty_override: Set(None),
+            intent: Set(row.intent.to_owned()),
+            cpc: Set(row.cpc),
+            cluster_id: Set(None),
+            status: Set("new".into()),
+            deleted_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+        // A concurrent import of the same keyword loses quietly instead of failing the whole batch.
+        keyword::Entity::insert_many(models)
+            .on_conflict(
+                OnConflict::columns([keyword::Column::SiteId, keyword::Column::SectorId, keyword::Column::Normalized])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    for (id, row) in restore {
+        keyword::ActiveModel {
+            id: Set(id),
+            keyword: Set(row.keyword),
+            volume: Set(row.volume),
+            difficulty: Set(row.difficulty),
+            base_volume: Set(row.volume),
+            base_difficulty: Set(row.difficulty),
+            volume_override: Set(None),
+            difficulty_override: Set(None),
+            intent: Set(row.intent.to_owned()),
+            cpc: Set(row.cpc),
+            seed_keyword_id: Set(row.seed_keyword_id),
+            cluster_id: Set(None),
+            status: Set("new".into()),
+            deleted_at: Set(None),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .update(txn)
+        .await?;
+    }
+    Ok(outcome)
+}
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, input: KeywordIn) -> Result<KeywordOut, AppError> {
+    caller.require_write()?;
+    let (site, sector) = caller.site_sector(db, input.site_id, input.sector_id).await?;
+    let text = input.keyword.split_whitespace().collect::<Vec<_>>().join(" ");
+    let normalized = ai::normalise::normalise_keyword(&text);
+    if normalized.is_empty() || text.chars().count() > 255 {
+        return Err(AppError::field("keyword", "Write the keyword (1 to 255 characters)."));
+    }
+    let row = NewKeyword {
+        keyword: text,
+        volume: check_volume("volume", input.volume.unwrap_or(0))?,
+        difficulty: check_difficulty("difficulty", input.difficulty.unwrap_or(0))?,
+        intent: intent_of(input.intent.as_deref())?,
+        cpc: match input.cpc {
+            Some(c) if !(c.is_finite() && c >= 0.0) => return Err(AppError::field("cpc", "Use a number ≥ 0.")),
+            other => other,
+        },
+        seed_keyword_id: None,
+        normalized: normalized.clone(),
+    };
+    let txn = db::begin_write(db).await?;
+    let outcome = insert_all(&txn, caller.account_id, &site, &sector, vec![row], false).await?;
+    if outcome.existing > 0 {
+        return Err(AppError::Conflict {
+            message: "This keyword is already in this sector.".into(),
+            field: Some("keyword".into()),
+        });
+    }
+    let created = keyword::Entity::find()
+        .filter(keyword::Column::SiteId.eq(site.id))
+        .filter(keyword::Column::SectorId.eq(sector.id))
+        .filter(keyword::Column::Normalized.eq(normalized))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::Conflict {
+            message: "This keyword was just added.".into(),
+            field: Some("keyword".into()),
+        })?;
+    txn.commit().await?;
+    Ok(created.into())
+}
+
+/// A cluster given for keywords of `sector_id`: it must be the caller's and of that sector.
+async fn cluster_for<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    cluster_id: i64,
+    sector_id: i64,
+) -> Result<cluster::Model, AppError> {
+    caller
+        .site_rows::<cluster::Entity>()
+        .filter(cluster::Column::Id.eq(cluster_id))
+        .one(db)
+        .await?
+        .filter(|c| c.sector_id == sector_id)
+        .ok_or_else(|| AppError::field("cluster_id", "No such cluster in this keyword's sector."))
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i64,
+    input: KeywordPatch,
+) -> Result<KeywordOut, AppError> {
+    caller.require_write()?;
+    let current = find(db, caller, id).await?;
+    let mut row: keyword::ActiveModel = current.clone().into();
+    if let Some(value) = input.volume_override {
+        let value = value.map(|v| check_volume("volume_override", v)).transpose()?;
+        row.volume_override = Set(value);
+        row.volume = Set(value.unwrap_or(current.base_volume));
+    }
+    if let Some(value) = input.difficulty_override {
+        let value = value.map(|v| check_difficulty("difficulty_override", v)).transpose()?;
+        row.difficulty_override = Set(value);
+        row.difficulty = Set(value.unwrap_or(current.base_difficulty));
+    }
+    if let Some(intent) = input.intent {
+        row.intent = Set(intent_of(Some(&intent))?.to_owned());
+    }
+    if let Some(cpc) = input.cpc {
+        if cpc.is_some_and(|c| !(c.is_finite() && c >= 0.0)) {
+            return Err(AppError::field("cpc", "Use a number ≥ 0."));
+        }
+        row.cpc = Set(cpc);
+    }
+    if let Some(cluster_id) = input.cluster_id {
+        if let Some(cluster_id) = cluster_id {
+            cluster_for(db, caller, cluster_id, current.sector_id).await?;
+        }
+        row.cluster_id = Set(cluster_id);
+        row.status = Set(if cluster_id.is_some() { "mapped" } else { "new" }.into());
+    }
+    row.updated_at = Set(Utc::now());
+    Ok(row.update(db).await?.into())
+}
+
+/// Soft delete: hidden everywhere; importing or adding the keyword again brings it back.
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<(), AppError> {
+    caller.require_write()?;
+    let keyword = find(db, caller, id).await?;
+    soft_delete(db, &[keyword.id]).await?;
+    Ok(())
+}
+
+async fn soft_delete<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<u64, AppError> {
+    let now = Utc::now();
+    let result = keyword::Entity::update_many()
+        .col_expr(keyword::Column::DeletedAt, Expr::value(now))
+        .col_expr(keyword::Column::ClusterId, Expr::value(Option::<i64>::None))
+        .col_expr(keyword::Column::Status, Expr::value("new"))
+        .col_expr(keyword::Column::UpdatedAt, Expr::value(now))
+        .filter(keyword::Column::Id.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+fn check_ids(ids: &[i64]) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Err(AppError::field("ids", "Choose at least one keyword."));
+    }
+    if ids.len() > MAX_BULK {
+        return Err(AppError::field("ids", format!("At most {MAX_BULK} keywords per request.")));
+    }
+    Ok(())
+}
+
+/// The caller's ids among `ids` (others' and unknown ids are ignored, as if absent).
+async fn own_ids<C: ConnectionTrait>(db: &C, caller: &Caller, ids: &[i64]) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(visible(caller)
+        .select_only()
+        .column(keyword::Column::Id)
+        .column(keyword::Column::SectorId)
+        .filter(keyword::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?)
+}
+
+pub async fn bulk_delete(db: &DatabaseConnection, caller: &Caller, ids: &[i64]) -> Result<u64, AppError> {
+    caller.require_write()?;
+    check_ids(ids)?;
+    let txn = db::begin_write(db).await?;
+    let own: Vec<i64> = own_ids(&txn, caller, ids).await?.into_iter().map(|(id, _)| id).collect();
+    let mut count = 0;
+    for chunk in own.chunks(BATCH) {
+        count += soft_delete(&txn, chunk).await?;
+    }
+    txn.commit().await?;
+    Ok(count)
+}
+
+pub async fn bulk_update(db: &DatabaseConnection, caller: &Caller, input: BulkUpdateIn) -> Result<u64, AppError> {
+    caller.require_write()?;
+    check_ids(&input.ids)?;
+    if input.status.is_none() && input.intent.is_none() && input.cluster_id.is_none() {
+        return Err(AppError::field("status", "Say what to change: status, intent or cluster_id."));
+    }
+    if let Some(status) = &input.status
+        && !KEYWORD_STATUSES.contains(&status.as_str())
+    {
+        return Err(AppError::field("status", "Choose new or mapped."));
+    }
+    let intent = input.intent.as_deref().map(|i| intent_of(Some(i))).transpose()?;
+    let txn = db::begin_write(db).await?;
+    let own = own_ids(&txn, caller, &input.ids).await?;
+    if let Some(Some(cluster_id)) = input.cluster_id {
+        // Every keyword must be of the cluster's sector.
+        let cluster = caller
+            .site_rows::<cluster::Entity>()
+            .filter(cluster::Column::Id.eq(cluster_id))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::field("cluster_id", "No such cluster."))?;
+        if own.iter().any(|(_, sector)| *sector != cluster.sector_id) {
+            return Err(AppError::field("cluster_id", "Every keyword must be in the cluster's sector."));
+        }
+    }
+    let ids: Vec<i64> = own.iter().map(|(id, _)| *id).collect();
+    let mut count = 0;
+    for chunk in ids.chunks(BATCH) {
+        let mut update = keyword::Entity::update_many()
+            .col_expr(keyword::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(keyword::Column::Id.is_in(chunk.iter().copied()));
+        if let Some(status) = &input.status {
+            update = update.col_expr(keyword::Column::Status, Expr::value(status.clone()));
+        }
+        if let Some(intent) = intent {
+            update = update.col_expr(keyword::Column::Intent, Expr::value(intent));
+        }
+        if let Some(cluster_id) = input.cluster_id {
+            update = update
+                .col_expr(keyword::Column::ClusterId, Expr::value(cluster_id))
+                .col_expr(keyword::Column::Status, Expr::value(if cluster_id.is_some() { "mapped" } else { "new" }));
+        }
+        count += update.exec(&txn).await?.rows_affected;
+    }
+    txn.commit().await?;
+    Ok(count)
+}
+
+/// Imports a CSV file into one site+sector: all rows or none. With `dry_run`, or when any row is bad, nothing is
+/// written and the report says why (with line numbers).
+pub async fn import(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    site_id: i64,
+    sector_id: i64,
+    bytes: &[u8],
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    caller.require_write()?;
+    let (site, sector) = caller.site_sector(db, site_id, sector_id).await?;
+    let parsed = csv_import::parse(bytes).map_err(|e| AppError::field("file", e.message))?;
+    import_parsed(db, caller.account_id, &site, &sector, parsed, dry_run).await
+}
+
+/// The import once the file is read (shared with `igny8 import-keywords`).
+pub async fn import_parsed(
+    db: &DatabaseConnection,
+    account_id: i64,
+    site: &site::Model,
+    sector: &sector::Model,
+    parsed: csv_import::Parsed,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    let mut report = ImportReport {
+        total_rows: parsed.total,
+        duplicates: parsed.duplicates,
+        errors: parsed.errors,
+        dry_run: true,
+        ..Default::default()
+    };
+    if report.total_rows == 0 && report.errors.is_empty() {
+        return Err(AppError::field("file", "The file has no keywords."));
+    }
+    let rows: Vec<NewKeyword> = parsed
+        .rows
+        .into_iter()
+        .map(|r| NewKeyword {
+            keyword: r.keyword,
+            normalized: r.normalized,
+            volume: r.volume.unwrap_or(0),
+            difficulty: r.difficulty.unwrap_or(0),
+            intent: r.intent.unwrap_or("informational"),
+            cpc: r.cpc,
+            seed_keyword_id: None,
+        })
+        .collect();
+    let write = !dry_run && report.errors.is_empty();
+    let txn = db::begin_write(db).await?;
+    let outcome = insert_all(&txn, account_id, site, sector, rows, !write).await?;
+    if write {
+        txn.commit().await?;
+        report.dry_run = false;
+    }
+    report.created = outcome.created;
+    report.restored = outcome.restored;
+    report.existing = outcome.existing;
+    report.duplicates += outcome.duplicates;
+    Ok(report)
+}
+
+/// Turns a report with row errors into the 422 the API answers (nothing was written).
+pub fn refuse_if_errors(report: ImportReport) -> Result<ImportReport, AppError> {
+    if report.errors.is_empty() {
+        return Ok(report);
+    }
+    let mut errors = crate::http::FieldErrors::new();
+    for RowError { line, column, message } in report.errors.iter().take(200) {
+        let key = match column {
+            Some(column) => format!("line {line}: {column}"),
+            None => format!("line {line}"),
+        };
+        errors.entry(key).or_default().push(message.clone());
+    }
+    Err(AppError::Unprocessable {
+        message: format!(
+            "{} of {} rows cannot be imported; nothing was imported. Fix them and upload the file again.",
+            report.errors.len(),
+            report.total_rows
+        ),
+        errors,
+    })
+}
+
+/// CSV of the keywords matching the list filters (all pages), for download.
+pub async fn export(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    params: &crate::http::ListParams,
+) -> Result<String, AppError> {
+    let select = list_spec().apply(visible(caller), params)?;
+    let rows = select.limit(100_000).all(db).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| AppError::internal(anyhow::anyhow!(e));
+    writer.write_record(["keyword", "volume", "difficulty", "intent", "cpc", "status", "cluster_id"]).map_err(io)?;
+    for k in rows {
+        writer
+            .write_record([
+                k.keyword,
+                k.volume.to_string(),
+                k.difficulty.to_string(),
+                k.intent,
+                k.cpc.map(|c| c.to_string()).unwrap_or_default(),
+                k.status,
+                k.cluster_id.map(|c| c.to_string()).unwrap_or_default(),
+            ])
+            .map_err(io)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!(e.to_string())))?;
+    String::from_utf8(bytes).map_err(AppError::internal)
+}

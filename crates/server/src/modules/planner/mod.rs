@@ -1,0 +1,11 @@
+//! The planner (`/api/v1/planner/`): keywords, clusters and content ideas.
+
+pub mod keywords;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    keywords::routes::routes()
+}

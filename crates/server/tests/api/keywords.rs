@@ -1,0 +1,260 @@
+//! Planner keywords: CRUD with soft delete, bulk actions, CSV import (multipart and raw, all or nothing, with
+//! line-numbered errors and a preview), export, and the plan's keyword limit.
+
+use serde_json::{Value, json};
+
+use crate::fixtures::{Tenant, ids};
+use crate::helpers::{TestApp, assert_error, each_backend, spawn_app};
+
+const LIST: &str = "/api/v1/planner/keywords/";
+
+async fn add(app: &TestApp, t: &Tenant, sector: i64, keyword: &str, volume: i64) -> (u16, Value) {
+    let body = json!({"site_id": t.site_id, "sector_id": sector, "keyword": keyword, "volume": volume});
+    app.as_user("POST", LIST, &t.owner, Some(&body)).await
+}
+
+fn keywords_of(list: &Value) -> Vec<String> {
+    list["results"].as_array().unwrap().iter().map(|k| k["keyword"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn import_raw(app: &TestApp, t: &Tenant, sector: i64, csv: &str, extra: &str) -> (u16, Value) {
+    let response =
+        app.client
+            .post(app.url(&format!(
+                "/api/v1/planner/keywords/import_keywords/?site_id={}&sector_id={sector}{extra}",
+                t.site_id
+            )))
+            .bearer_auth(&t.owner.access)
+            .header("content-type", "text/csv")
+            .body(csv.to_owned())
+            .send()
+            .await
+            .unwrap();
+    crate::helpers::json_of(response).await
+}
+
+#[tokio::test]
+async fn keywords_crud_with_soft_delete() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let t = app.tenant("kw-owner@example.com").await;
+        let viewer = app.add_member(&t.owner, "kw-viewer@example.com", "viewer", &[t.site_id]).await;
+        let sector = t.sector_ids[0];
+        let (status, created) = add(&app, &t, sector, "  Running   Shoes ", 1200).await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["data"]["id"].as_i64().unwrap();
+        assert_eq!(created["data"]["keyword"], "Running Shoes");
+        assert_eq!(
+            (created["data"]["status"].as_str(), created["data"]["intent"].as_str()),
+            (Some("new"), Some("informational"))
+        );
+        let (status, body) = add(&app, &t, sector, "running shoes", 5).await;
+        assert_eq!((status, body["errors"]["keyword"].is_array()), (409, true), "{body}");
+        let (status, _) = add(&app, &t, t.sector_ids[1], "running shoes", 5).await;
+        assert_eq!(status, 201, "another sector may have it");
+        for (bad, field) in [
+            (json!({"site_id": t.site_id, "sector_id": sector, "keyword": "  "}), "keyword"),
+            (json!({"site_id": t.site_id, "sector_id": sector, "keyword": "x", "difficulty": 101}), "difficulty"),
+            (json!({"site_id": t.site_id, "sector_id": sector, "keyword": "x", "intent": "curious"}), "intent"),
+            (json!({"site_id": t.site_id, "sector_id": 999_999, "keyword": "x"}), "sector_id"),
+        ] {
+            let (status, body) = app.as_user("POST", LIST, &t.owner, Some(&bad)).await;
+            assert_eq!(status, 400, "{bad}: {body}");
+            assert!(body["errors"][field].is_array(), "{field}: {body}");
+        }
+        let (status, body) = app
+            .as_user("POST", LIST, &viewer, Some(&json!({"site_id": t.site_id, "sector_id": sector, "keyword": "v"})))
+            .await;
+        assert_eq!((status, assert_error(&body).as_str()), (403, "PERMISSION_DENIED"));
+
+        add(&app, &t, sector, "trail shoes", 300).await;
+        add(&app, &t, sector, "shoe laces", 5000).await;
+        let (_, list) = app.as_user("GET", &format!("{LIST}?sector_id={sector}"), &t.owner, None).await;
+        assert_eq!(keywords_of(&list), ["shoe laces", "Running Shoes", "trail shoes"], "default order: volume desc");
+        let (_, list) = app
+            .as_user(
+                "GET",
+                &format!("{LIST}?sector_id={sector}&search=SHOE&volume_min=1000&ordering=keyword"),
+                &t.owner,
+                None,
+            )
+            .await;
+        assert_eq!(keywords_of(&list), ["Running Shoes", "shoe laces"]);
+
+        // Overrides change the effective values; clearing goes back to the base.
+        let path = format!("{LIST}{id}/");
+        let (status, body) = app
+            .as_user(
+                "PATCH",
+                &path,
+                &t.owner,
+                Some(&json!({"volume_override": 9, "difficulty_override": 70, "intent": "Commercial"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            (body["data"]["volume"].as_i64(), body["data"]["difficulty"].as_i64(), body["data"]["intent"].as_str()),
+            (Some(9), Some(70), Some("commercial"))
+        );
+        let (_, body) = app.as_user("PATCH", &path, &t.owner, Some(&json!({"volume_override": null}))).await;
+        assert_eq!((body["data"]["volume"].as_i64(), body["data"]["volume_override"].as_i64()), (Some(1200), None));
+        let (status, body) = app.as_user("PATCH", &path, &t.owner, Some(&json!({"cluster_id": 999_999}))).await;
+        assert_eq!((status, body["errors"]["cluster_id"].is_array()), (400, true));
+
+        // Soft delete hides it; adding it again restores the same row.
+        let (status, _) = app.as_user("DELETE", &path, &t.owner, None).await;
+        assert_eq!(status, 204);
+        let (status, _) = app.as_user("GET", &path, &t.owner, None).await;
+        assert_eq!(status, 404);
+        let (_, list) = app.as_user("GET", &format!("{LIST}?sector_id={sector}"), &t.owner, None).await;
+        assert_eq!(list["count"], 2);
+        let (status, again) = add(&app, &t, sector, "running shoes", 77).await;
+        assert_eq!(status, 201, "{again}");
+        assert_eq!((again["data"]["id"].as_i64(), again["data"]["volume"].as_i64()), (Some(id), Some(77)));
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bulk_actions_touch_only_the_callers_keywords() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let t = app.tenant("bulk-owner@example.com").await;
+        let other = app.tenant("bulk-other@example.com").await;
+        let mut mine = Vec::new();
+        for word in ["a one", "b two", "c three"] {
+            mine.push(add(&app, &t, t.sector_ids[0], word, 1).await.1["data"]["id"].as_i64().unwrap());
+        }
+        let theirs = add(&app, &other, other.sector_ids[0], "theirs", 1).await.1["data"]["id"].as_i64().unwrap();
+        let (status, body) = app
+            .as_user(
+                "POST",
+                "/api/v1/planner/keywords/bulk_update/",
+                &t.owner,
+                Some(&json!({"ids": [mine[0], mine[1], theirs], "intent": "transactional"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["count"], 2, "the other account's id is ignored");
+        let (_, theirs_now) = app.as_user("GET", &format!("{LIST}{theirs}/"), &other.owner, None).await;
+        assert_eq!(theirs_now["data"]["intent"], "informational");
+        let (status, body) =
+            app.as_user("POST", "/api/v1/planner/keywords/bulk_update/", &t.owner, Some(&json!({"ids": mine}))).await;
+        assert_eq!(status, 400, "{body}");
+        let (status, body) = app
+            .as_user(
+                "POST",
+                "/api/v1/planner/keywords/bulk_delete/",
+                &t.owner,
+                Some(&json!({"ids": [mine[2], theirs]})),
+            )
+            .await;
+        assert_eq!((status, body["data"]["count"].as_i64()), (200, Some(1)));
+        let (_, list) = app.as_user("GET", LIST, &t.owner, None).await;
+        assert_eq!(list["count"], 2);
+        let (_, list) = app.as_user("GET", &format!("{LIST}?intent=transactional"), &t.owner, None).await;
+        assert_eq!(list["count"], 2);
+        let (status, _) =
+            app.as_user("POST", "/api/v1/planner/keywords/bulk_delete/", &t.owner, Some(&json!({"ids": []}))).await;
+        assert_eq!(status, 400);
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn csv_import_is_all_or_nothing_with_line_numbers() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let t = app.tenant("csv-owner@example.com").await;
+        let sector = t.sector_ids[0];
+        add(&app, &t, sector, "garden hose", 10).await;
+
+        // Multipart upload, BOM, semicolons, a duplicate and a keyword already present.
+        let file = "\u{feff}Keyword;Search Volume;KD;Intent\nraised garden beds;\"1 900\";35;commercial\nGarden Hose;50;10;\ncompost bin;880;22;informational\nRaised  garden beds;5;5;\n";
+        let form = reqwest::multipart::Form::new()
+            .text("site_id", t.site_id.to_string())
+            .text("sector_id", sector.to_string())
+            .part("file", reqwest::multipart::Part::bytes(file.as_bytes().to_vec()).file_name("kw.csv"));
+        let response = app.client.post(app.url("/api/v1/planner/keywords/import_keywords/")).bearer_auth(&t.owner.access).multipart(form).send().await.unwrap();
+        let (status, body) = crate::helpers::json_of(response).await;
+        assert_eq!(status, 200, "{body}");
+        let report = &body["data"];
+        assert_eq!((report["total_rows"].as_i64(), report["created"].as_i64(), report["existing"].as_i64(), report["duplicates"].as_i64()), (Some(4), Some(2), Some(1), Some(1)), "{report}");
+        let (_, list) = app.as_user("GET", &format!("{LIST}?sector_id={sector}&ordering=-volume"), &t.owner, None).await;
+        assert_eq!(keywords_of(&list), ["raised garden beds", "compost bin", "garden hose"]);
+        assert_eq!(list["results"][0]["volume"], 1900);
+        assert_eq!(list["results"][0]["difficulty"], 35);
+
+        // One bad row: 422 naming the line and column, nothing written.
+        let bad = "keyword,volume\nfine one,10\nbroken,lots\nfine two,20\n";
+        let (status, body) = import_raw(&app, &t, sector, bad, "").await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body["errors"]["line 3: volume"].is_array(), "{body}");
+        let (_, list) = app.as_user("GET", &format!("{LIST}?search=fine"), &t.owner, None).await;
+        assert_eq!(list["count"], 0, "all or nothing");
+        // The preview reports the same without writing, with 200.
+        let (status, body) = import_raw(&app, &t, sector, bad, "&dry_run=true").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!((body["data"]["dry_run"].as_bool(), body["data"]["created"].as_i64()), (Some(true), Some(2)));
+        assert_eq!(body["data"]["errors"][0]["line"], 3);
+        let (status, body) = import_raw(&app, &t, sector, "fine one\nfine two\n", "&dry_run=true").await;
+        assert_eq!((status, body["data"]["created"].as_i64()), (200, Some(2)));
+        let (_, list) = app.as_user("GET", &format!("{LIST}?search=fine"), &t.owner, None).await;
+        assert_eq!(list["count"], 0, "a preview writes nothing");
+
+        let (status, body) = import_raw(&app, &t, sector, "", "").await;
+        assert_eq!((status, body["errors"]["file"].is_array()), (400, true));
+        let (status, body) = import_raw(&app, &t, 999_999, "x\n", "").await;
+        assert_eq!((status, body["errors"]["sector_id"].is_array()), (400, true), "{body}");
+
+        // Another account cannot import into this site.
+        let intruder = app.tenant("csv-intruder@example.com").await;
+        let response = app
+            .client
+            .post(app.url(&format!("/api/v1/planner/keywords/import_keywords/?site_id={}&sector_id={sector}", t.site_id)))
+            .bearer_auth(&intruder.owner.access)
+            .header("content-type", "text/csv")
+            .body("intruder keyword\n")
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = crate::helpers::json_of(response).await;
+        assert_eq!((status, body["errors"]["site_id"].is_array()), (400, true), "{body}");
+
+        // The Free plan allows 100 keywords: a bigger file is refused whole.
+        let big: String = (0..120).map(|i| format!("keyword number {i}\n")).collect();
+        let (status, body) = import_raw(&app, &t, sector, &big, "").await;
+        assert_eq!((status, assert_error(&body).as_str()), (403, "PLAN_LIMIT"), "{body}");
+        let (_, list) = app.as_user("GET", &format!("{LIST}?search=number"), &t.owner, None).await;
+        assert_eq!(list["count"], 0);
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn export_round_trips_through_import() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let t = app.tenant("export-owner@example.com").await;
+        let csv = "keyword,volume,difficulty,intent,cpc\n\"pots, large\",300,12,transactional,1.5\nseed trays,40,3,commercial,\n";
+        assert_eq!(import_raw(&app, &t, t.sector_ids[0], csv, "").await.0, 200);
+        let response = app.client.get(app.url(&format!("{LIST}export/?sector_id={}", t.sector_ids[0]))).bearer_auth(&t.owner.access).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let exported = response.text().await.unwrap();
+        assert!(exported.starts_with("keyword,volume,difficulty,intent,cpc,status,cluster_id\n"), "{exported}");
+        let (status, body) = import_raw(&app, &t, t.sector_ids[1], &exported, "").await;
+        assert_eq!((status, body["data"]["created"].as_i64()), (200, Some(2)), "{body}");
+        let (_, list) = app.as_user("GET", &format!("{LIST}?sector_id={}&ordering=keyword", t.sector_ids[1]), &t.owner, None).await;
+        assert_eq!(keywords_of(&list), ["pots, large", "seed trays"]);
+        assert_eq!((list["results"][0]["cpc"].as_f64(), list["results"][0]["intent"].as_str()), (Some(1.5), Some("transactional")));
+        let (_, options) = app.as_user("GET", &format!("{LIST}filter_options/?sector_id={}", t.sector_ids[1]), &t.owner, None).await;
+        assert_eq!(options["data"]["intent"], json!(["commercial", "transactional"]));
+        assert_eq!(ids(&list).len(), 2);
+        app.cleanup().await;
+    })
+    .await;
+}
