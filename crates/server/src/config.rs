@@ -70,6 +70,10 @@ pub struct Config {
     pub ai_model: String,
     /// Seconds one model call may take.
     pub ai_timeout_secs: u64,
+    /// Runs of a job whose work fails with a retryable error (a provider's 429 or 5xx, a timeout), the first
+    /// included; the wait doubles from `job_retry_base_ms` between runs.
+    pub job_max_attempts: i32,
+    pub job_retry_base_ms: u64,
     /// Things worth telling the operator once logging is up (unknown `IGNY8_*` variables).
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -144,6 +148,8 @@ impl Default for Config {
             ai_api_key: Secret::default(),
             ai_model: String::new(),
             ai_timeout_secs: 120,
+            job_max_attempts: 4,
+            job_retry_base_ms: 5_000,
             warnings: Vec::new(),
         }
     }
@@ -179,6 +185,8 @@ impl fmt::Debug for Config {
             .field("ai_api_key", &self.ai_api_key)
             .field("ai_model", &self.ai_model)
             .field("ai_timeout_secs", &self.ai_timeout_secs)
+            .field("job_max_attempts", &self.job_max_attempts)
+            .field("job_retry_base_ms", &self.job_retry_base_ms)
             .finish()
     }
 }
@@ -228,6 +236,9 @@ impl Config {
         }
         if self.db_max_connections == 0 {
             return Err(ConfigError("db_max_connections (IGNY8_DB_MAX_CONNECTIONS) must be at least 1".into()));
+        }
+        if self.job_max_attempts < 1 {
+            return Err(ConfigError("job_max_attempts (IGNY8_JOB_MAX_ATTEMPTS) must be at least 1".into()));
         }
         if self.ai_timeout_secs == 0 {
             return Err(ConfigError("ai_timeout_secs (IGNY8_AI_TIMEOUT_SECS) must be at least 1".into()));

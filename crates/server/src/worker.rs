@@ -18,7 +18,12 @@ pub async fn run(state: AppState, role: &str, mut stop: watch::Receiver<bool>) -
     let shutdown = async move {
         let _ = stop.wait_for(|stopped| *stopped).await;
     };
-    jobs::run_worker(name, state.db.clone(), queue, registry, observer, jobs::RetryPolicy::default(), shutdown)
+    let retry = jobs::RetryPolicy {
+        max_attempts: state.config.job_max_attempts,
+        base_delay: std::time::Duration::from_millis(state.config.job_retry_base_ms),
+        ..jobs::RetryPolicy::default()
+    };
+    jobs::run_worker(name, state.db.clone(), queue, registry, observer, retry, shutdown)
         .await
         .map_err(|e| anyhow::anyhow!("job worker: {e}"))
 }

@@ -704,6 +704,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/planner/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Clusters with keywords_count, volume, difficulty, ideas_count and content_count. */
+        get: operations["list_clusters"];
+        put?: never;
+        post: operations["create_cluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/clusters/filter_options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["cluster_filter_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/clusters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_cluster"];
+        put?: never;
+        post?: never;
+        /** Delete a cluster; its keywords return to `new`. */
+        delete: operations["delete_cluster"];
+        options?: never;
+        head?: never;
+        patch: operations["update_cluster"];
+        trace?: never;
+    };
     "/api/v1/planner/keywords": {
         parameters: {
             query?: never;
@@ -716,6 +766,26 @@ export interface paths {
         put?: never;
         /** Add one keyword to a site's sector (409 when it is already there). */
         post: operations["create_keyword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/keywords/auto_cluster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Group keywords of a sector into clusters (202 with the task to watch). Without `ids`, every `new` keyword of
+         *     the sector is clustered.
+         */
+        post: operations["auto_cluster"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1296,6 +1366,12 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        AutoClusterIn: {
+            /** @description Keywords to cluster (at most 2,000); all `new` keywords of the sector when absent. */
+            ids?: number[] | null;
+            /** Format: int64 */
+            sector_id: number;
+        };
         BTreeMap: {
             [key: string]: string[];
         };
@@ -1334,6 +1410,52 @@ export interface components {
             intent?: string | null;
             /** Format: int64 */
             cluster_id?: number | null;
+        };
+        ClusterIn: {
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            name: string;
+            description?: string | null;
+        };
+        /** @description A cluster with its figures, computed in the same query as the row. */
+        ClusterOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            name: string;
+            description: string;
+            status: string;
+            /** Format: int64 */
+            keywords_count: number;
+            /**
+             * Format: int64
+             * @description Sum of the keywords' volumes.
+             */
+            volume: number;
+            /**
+             * Format: double
+             * @description Average difficulty of the keywords (0 without keywords).
+             */
+            difficulty: number;
+            /** Format: int64 */
+            ideas_count: number;
+            /** Format: int64 */
+            content_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ClusterPatch: {
+            name?: string | null;
+            description?: string | null;
+            /** @description `new` or `mapped`. */
+            status?: string | null;
         };
         ConnectionTestIn: {
             /** @description Text the model should echo (200 characters at most). */
@@ -1433,6 +1555,46 @@ export interface components {
                 period_start?: string | null;
                 /** Format: date-time */
                 period_end?: string | null;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_ClusterOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /** @description A cluster with its figures, computed in the same query as the row. */
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                name: string;
+                description: string;
+                status: string;
+                /** Format: int64 */
+                keywords_count: number;
+                /**
+                 * Format: int64
+                 * @description Sum of the keywords' volumes.
+                 */
+                volume: number;
+                /**
+                 * Format: double
+                 * @description Average difficulty of the keywords (0 without keywords).
+                 */
+                difficulty: number;
+                /** Format: int64 */
+                ideas_count: number;
+                /** Format: int64 */
+                content_count: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
             };
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -2321,6 +2483,52 @@ export interface components {
             /** @description Rows refused, with the reason. */
             rejected: components["schemas"]["RowError"][];
             dry_run: boolean;
+        };
+        /** @description A page of a list, in the list envelope. */
+        ListResponse_ClusterOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages.
+             */
+            count: number;
+            /** @description Link to the next page, or null on the last one. */
+            next?: string | null;
+            /** @description Link to the previous page, or null on the first one. */
+            previous?: string | null;
+            results: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                name: string;
+                description: string;
+                status: string;
+                /** Format: int64 */
+                keywords_count: number;
+                /**
+                 * Format: int64
+                 * @description Sum of the keywords' volumes.
+                 */
+                volume: number;
+                /**
+                 * Format: double
+                 * @description Average difficulty of the keywords (0 without keywords).
+                 */
+                difficulty: number;
+                /** Format: int64 */
+                ideas_count: number;
+                /** Format: int64 */
+                content_count: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            request_id: string;
         };
         /** @description A page of a list, in the list envelope. */
         ListResponse_KeywordOut: {
@@ -4694,6 +4902,208 @@ export interface operations {
             };
         };
     };
+    list_clusters: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page: 25 by default, 200 at most. */
+                page_size?: number;
+                /** @description Case-insensitive text search over the resource's searchable fields. */
+                search?: string;
+                /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
+                ordering?: string;
+                site_id?: number;
+                sector_id?: number;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_ClusterOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ClusterOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cluster_filter_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    get_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ClusterOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ClusterOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_keywords: {
         parameters: {
             query?: {
@@ -4778,6 +5188,53 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    auto_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutoClusterIn"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TaskOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 //! AI functions: one file per function (validate → load → prompt → call → parse → save), the runner helpers
 //! they share, and the model they talk to. Each function is a job kind of the durable queue.
 
+pub mod auto_cluster;
 pub mod catalogue;
 pub mod connection_test;
 pub mod models;
@@ -19,5 +20,7 @@ pub fn registry(state: &AppState) -> jobs::Registry {
         model: state.text_model.clone(),
         cipher: state.cipher.clone(),
     });
-    jobs::Registry::default().register(connection_test::ConnectionTest { deps })
+    jobs::Registry::default()
+        .register(connection_test::ConnectionTest { deps: deps.clone() })
+        .register(auto_cluster::AutoCluster { deps })
 }

@@ -322,10 +322,25 @@ impl<E: EntityTrait> ListSpec<E> {
     where
         E::Model: Sync,
     {
+        self.fetch_as(db, select, params, |s| s).await
+    }
+
+    /// Like [`ListSpec::fetch`], with extra computed columns added by `extend` and rows read as `M`: still one
+    /// count and one page query.
+    pub async fn fetch_as<C: ConnectionTrait, M: sea_orm::FromQueryResult + Send + Sync>(
+        &self,
+        db: &C,
+        select: Select<E>,
+        params: &ListParams,
+        extend: impl FnOnce(Select<E>) -> Select<E>,
+    ) -> Result<ListResponse<M>, AppError>
+    where
+        E::Model: Sync,
+    {
         let filtered = self.apply_search(select.filter(self.condition(params, None)?), params);
         let ordered = self.apply_ordering(filtered.clone(), params)?;
         let count = filtered.count(db).await?;
-        let rows = ordered.offset(params.offset()).limit(params.page_size).all(db).await?;
+        let rows = extend(ordered).offset(params.offset()).limit(params.page_size).into_model::<M>().all(db).await?;
         let next = (params.offset() + params.page_size < count).then(|| params.link(params.page + 1));
         let previous = (params.page > 1).then(|| params.link(Ord::min(params.page - 1, last_page(count, params))));
         Ok(ListResponse::new(count, next, previous, rows))

@@ -178,3 +178,25 @@ pub fn ids(body: &Value) -> Vec<i64> {
     let list = if body["results"].is_array() { &body["results"] } else { &body["data"] };
     list.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect()
 }
+
+impl TestApp {
+    /// Polls a task until it ends (succeeded, failed or cancelled) and returns its final state.
+    pub async fn wait_for_task(&self, session: &Session, id: i64) -> Value {
+        for _ in 0..600 {
+            let (status, task) = self.as_user("GET", &format!("/api/v1/tasks/{id}/"), session, None).await;
+            assert_eq!(status, 200, "{task}");
+            if matches!(task["data"]["status"].as_str(), Some("succeeded" | "failed" | "cancelled")) {
+                return task["data"].clone();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("task {id} did not finish in 30 s");
+    }
+
+    /// Starts an action that answers 202 with a task, and waits for the task to end.
+    pub async fn run_action(&self, session: &Session, path: &str, body: &Value) -> Value {
+        let (status, started) = self.as_user("POST", path, session, Some(body)).await;
+        assert_eq!(status, 202, "{path}: {started}");
+        self.wait_for_task(session, started["data"]["id"].as_i64().unwrap()).await
+    }
+}

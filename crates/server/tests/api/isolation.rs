@@ -33,6 +33,7 @@ struct World {
     a_custom_sector: i64,
     a_key: String,
     a_keyword: i64,
+    a_cluster: i64,
     b: Tenant,
 }
 
@@ -98,6 +99,13 @@ async fn world(app: &TestApp) -> World {
         assert_eq!(status, 201, "{keyword}");
         keyword_ids.push(keyword["data"]["id"].as_i64().unwrap());
     }
+    let mut cluster_ids = Vec::new();
+    for tenant in [&a, &b] {
+        let body = json!({"site_id": tenant.site_id, "sector_id": tenant.sector_ids[0], "name": "Tenant topic"});
+        let (status, cluster) = app.as_user("POST", "/api/v1/planner/clusters/", &tenant.owner, Some(&body)).await;
+        assert_eq!(status, 201, "{cluster}");
+        cluster_ids.push(cluster["data"]["id"].as_i64().unwrap());
+    }
     let mut task_ids = Vec::new();
     for tenant in [&a, &b] {
         let new = jobs::tasks::NewTask {
@@ -113,6 +121,7 @@ async fn world(app: &TestApp) -> World {
     World {
         a_task: task_ids[0],
         a_keyword: keyword_ids[0],
+        a_cluster: cluster_ids[0],
         a_notification: notifications[0],
         a_transaction_ids: transactions[0].clone(),
         a_custom_sector: sector["data"]["id"].as_i64().unwrap(),
@@ -270,6 +279,19 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
             body: json!({"seed_keyword_ids": [1], "site_id": site, "sector_id": a.sector_ids[0]}),
             field: "site_id",
         },
+        ("POST", "/api/v1/planner/keywords/auto_cluster") => {
+            Case::RefusedField { body: json!({"sector_id": a.sector_ids[0]}), field: "sector_id" }
+        }
+        ("GET", "/api/v1/planner/clusters") => Case::ListWithout { ids: vec![w.a_cluster] },
+        ("POST", "/api/v1/planner/clusters") => Case::RefusedField {
+            body: json!({"site_id": site, "sector_id": a.sector_ids[0], "name": "spy"}),
+            field: "site_id",
+        },
+        ("GET" | "DELETE", "/api/v1/planner/clusters/{id}") => Case::NotFound { id: w.a_cluster, body: None },
+        ("PATCH", "/api/v1/planner/clusters/{id}") => {
+            Case::NotFound { id: w.a_cluster, body: Some(json!({"name": "hijacked"})) }
+        }
+        ("GET", "/api/v1/planner/clusters/filter_options") => Case::OwnAccount { body: None },
         // The library is global: every account reads the same rows.
         (
             "GET",
@@ -394,6 +416,9 @@ async fn no_route_lets_one_account_reach_another() {
             app.as_user("GET", &format!("/api/v1/planner/keywords/{}/", w.a_keyword), &w.a.owner, None).await;
         assert_eq!(status, 200, "B could not delete A's keyword: {keyword}");
         assert_eq!(keyword["data"]["intent"], "informational", "B could not change A's keyword");
+        let (_, cluster) =
+            app.as_user("GET", &format!("/api/v1/planner/clusters/{}/", w.a_cluster), &w.a.owner, None).await;
+        assert_eq!(cluster["data"]["name"], "Tenant topic");
         let (_, prompt) = app.as_user("GET", "/api/v1/system/prompts/clustering/", &w.a.owner, None).await;
         assert_eq!(
             prompt["data"]["prompt_value"], "alpha secret prompt: {keywords}",

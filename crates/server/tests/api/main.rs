@@ -6,6 +6,7 @@ mod ai;
 mod ai_settings;
 mod auth;
 mod cli;
+mod clusters;
 mod credits;
 mod errors;
 mod fixtures;

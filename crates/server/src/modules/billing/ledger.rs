@@ -59,7 +59,9 @@ async fn lock_account<C: ConnectionTrait>(txn: &C, account_id: i64) -> Result<ac
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("account {account_id} not found")))
 }
 
-async fn key_used<C: ConnectionTrait>(txn: &C, account_id: i64, key: &str) -> Result<bool, AppError> {
+/// Whether a charge with this idempotency key was already recorded: a job re-run after its results were saved
+/// uses this to skip the save instead of applying it twice.
+pub async fn key_used<C: ConnectionTrait>(txn: &C, account_id: i64, key: &str) -> Result<bool, AppError> {
     let in_ledger = credit_transaction::Entity::find()
         .filter(credit_transaction::Column::AccountId.eq(account_id))
         .filter(credit_transaction::Column::IdempotencyKey.eq(key))
@@ -290,6 +292,15 @@ pub async fn ensure_available<C: ConnectionTrait>(db: &C, account_id: i64, requi
         return Err(AppError::InsufficientCredits { required, available });
     }
     Ok(())
+}
+
+/// After a charge made with [`charge_in`] has committed: warns the account if it just ran low.
+pub async fn after_charge(db: &DatabaseConnection, events: &Events, account_id: i64, outcome: Outcome) {
+    if let Outcome::Charged { before, after, .. } = outcome
+        && let Err(error) = warn_if_low(db, events, account_id, before, after).await
+    {
+        tracing::warn!(%error, account_id, "could not record the low-credit notification");
+    }
 }
 
 /// A notification when a charge takes the balance under a tenth of the plan's credits.

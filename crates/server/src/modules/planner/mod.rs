@@ -1,5 +1,6 @@
 //! The planner (`/api/v1/planner/`): keywords, clusters and content ideas.
 
+pub mod clusters;
 pub mod keywords;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -7,5 +8,5 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::app::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    keywords::routes::routes()
+    keywords::routes::routes().merge(clusters::routes::routes())
 }

@@ -7,7 +7,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::dto::{
-    AddFromSeedIn, Affected, BulkUpdateIn, IdsIn, ImportQuery, ImportReport, KeywordIn, KeywordOut, KeywordPatch,
+    AddFromSeedIn, Affected, AutoClusterIn, BulkUpdateIn, IdsIn, ImportQuery, ImportReport, KeywordIn, KeywordOut,
+    KeywordPatch,
 };
 use super::service;
 use crate::app::AppState;
@@ -15,7 +16,8 @@ use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
-use crate::http::{AppError, Created, Data, Json, ListParams, ListResponse, NoContent, Query};
+use crate::http::{Accepted, AppError, Created, Data, Json, ListParams, ListResponse, NoContent, Query};
+use crate::modules::tasks::dto::TaskOut;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(bulk_delete_keywords))
         .routes(routes!(bulk_update_keywords))
         .routes(routes!(bulk_add_from_seed))
+        .routes(routes!(auto_cluster))
         .routes(routes!(get_keyword, update_keyword, delete_keyword))
 }
 
@@ -203,4 +206,17 @@ async fn delete_keyword(
     Path(id): Path<i64>,
 ) -> Result<NoContent, AppError> {
     service::delete(&state.db, &caller, id).await.map(|()| NoContent)
+}
+
+/// Group keywords of a sector into clusters (202 with the task to watch). Without `ids`, every `new` keyword of
+/// the sector is clustered.
+#[utoipa::path(post, path = "/keywords/auto_cluster", tag = "planner", security(("bearer" = [])), request_body = AutoClusterIn,
+    responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+async fn auto_cluster(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<AutoClusterIn>,
+) -> Result<Accepted<TaskOut>, AppError> {
+    service::start_auto_cluster(&state, &caller, input).await.map(Accepted)
 }

@@ -505,3 +505,51 @@ pub async fn export(
     let bytes = writer.into_inner().map_err(|e| AppError::internal(anyhow::anyhow!(e.to_string())))?;
     String::from_utf8(bytes).map_err(AppError::internal)
 }
+
+/// Checks an `auto_cluster` request and queues it: the sector must be the caller's, the ids its keywords.
+pub async fn start_auto_cluster(
+    state: &crate::app::AppState,
+    caller: &Caller,
+    input: super::dto::AutoClusterIn,
+) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {
+    use crate::ai_functions::auto_cluster::{KIND, MAX_KEYWORDS};
+    caller.require_write()?;
+    let sector = match caller.sector(&state.db, input.sector_id).await {
+        Err(AppError::NotFound(_)) => return Err(AppError::field("sector_id", "No such sector.")),
+        other => other?,
+    };
+    let count = match &input.ids {
+        Some(ids) => {
+            if ids.len() > MAX_KEYWORDS {
+                return Err(AppError::field("ids", format!("Cluster at most {MAX_KEYWORDS} keywords at a time.")));
+            }
+            let found = own_ids(&state.db, caller, ids).await?;
+            if found.len() != ids.iter().collect::<std::collections::HashSet<_>>().len()
+                || found.iter().any(|(_, s)| *s != sector.id)
+            {
+                return Err(AppError::field("ids", "Some of these keywords are not in this sector."));
+            }
+            found.len()
+        }
+        None => {
+            use sea_orm::PaginatorTrait;
+            visible(caller)
+                .filter(keyword::Column::SectorId.eq(sector.id))
+                .filter(keyword::Column::Status.eq("new"))
+                .count(&state.db)
+                .await? as usize
+        }
+    };
+    if count < 2 {
+        return Err(AppError::field("ids", "Choose at least 2 keywords of this sector to cluster."));
+    }
+    if count > MAX_KEYWORDS {
+        return Err(AppError::field(
+            "ids",
+            format!("This sector has {count} new keywords; cluster at most {MAX_KEYWORDS} at a time by choosing them."),
+        ));
+    }
+    let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, KIND).await?.min_credits;
+    let task_input = serde_json::json!({"sector_id": sector.id, "keyword_ids": input.ids});
+    crate::modules::tasks::service::start(state, caller, KIND, Some(sector.site_id), task_input, min).await
+}

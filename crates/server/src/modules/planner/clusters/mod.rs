@@ -1,0 +1,5 @@
+//! Clusters: topics grouping a sector's keywords.
+
+pub mod dto;
+pub mod routes;
+pub mod service;

@@ -1,0 +1,182 @@
+//! Clusters of a site+sector, with their keyword and idea figures computed in the list query itself.
+
+use chrono::Utc;
+use db::entities::{cluster, content_idea, keyword};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select,
+};
+
+use super::dto::{ClusterIn, ClusterOut, ClusterPatch};
+use crate::http::tenant::Caller;
+use crate::http::{AppError, Filter, ListParams, ListResponse, ListSpec};
+use domain::planner::CLUSTER_STATUSES;
+
+pub fn list_spec() -> ListSpec<cluster::Entity> {
+    ListSpec::new()
+        .search([cluster::Column::Name])
+        .order_by("name", cluster::Column::NormalizedName)
+        .order_by("created_at", cluster::Column::CreatedAt)
+        .default_ordering("-created_at")
+        .filter(Filter::int("site_id", cluster::Column::SiteId))
+        .filter(Filter::int("sector_id", cluster::Column::SectorId))
+        .filter(Filter::choice("status", cluster::Column::Status, CLUSTER_STATUSES).with_options())
+}
+
+pub fn visible(caller: &Caller) -> Select<cluster::Entity> {
+    caller.site_rows::<cluster::Entity>()
+}
+
+/// The cluster's columns plus correlated sub-queries for its figures: one statement, whatever the page size.
+pub fn with_figures(select: Select<cluster::Entity>) -> Select<cluster::Entity> {
+    let keywords = "FROM keywords k WHERE k.cluster_id = clusters.id AND k.deleted_at IS NULL";
+    select
+        .column_as(Expr::cust(format!("(SELECT COUNT(*) {keywords})")), "keywords_count")
+        .column_as(Expr::cust(format!("(SELECT CAST(COALESCE(SUM(k.volume), 0) AS BIGINT) {keywords})")), "volume")
+        .column_as(
+            Expr::cust(format!("(SELECT CAST(COALESCE(AVG(k.difficulty), 0) AS DOUBLE PRECISION) {keywords})")),
+            "difficulty",
+        )
+        .column_as(Expr::cust("(SELECT COUNT(*) FROM content_ideas i WHERE i.cluster_id = clusters.id)"), "ideas_count")
+        .column_as(Expr::cust("CAST(0 AS BIGINT)"), "content_count")
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    params: &ListParams,
+) -> Result<ListResponse<ClusterOut>, AppError> {
+    list_spec().fetch_as(db, visible(caller), params, with_figures).await
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, caller: &Caller, id: i64) -> Result<ClusterOut, AppError> {
+    with_figures(visible(caller).filter(cluster::Column::Id.eq(id)))
+        .into_model::<ClusterOut>()
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Cluster"))
+}
+
+/// The name's uniqueness key (case, spacing and Unicode forms do not make a new name).
+pub fn name_key(name: &str) -> String {
+    ai::normalise::normalise_keyword(name)
+}
+
+fn clean_name(name: &str) -> Result<String, AppError> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name_key(&name).is_empty() || name.chars().count() > 200 {
+        return Err(AppError::field("name", "Name the cluster (1 to 200 characters)."));
+    }
+    Ok(name)
+}
+
+fn duplicate_name() -> AppError {
+    AppError::Conflict { message: "A cluster with this name exists in this sector.".into(), field: Some("name".into()) }
+}
+
+pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ClusterIn) -> Result<ClusterOut, AppError> {
+    caller.require_write()?;
+    let (site, sector) = caller.site_sector(db, input.site_id, input.sector_id).await?;
+    let name = clean_name(&input.name)?;
+    let now = Utc::now();
+    let row = cluster::ActiveModel {
+        id: NotSet,
+        account_id: Set(caller.account_id),
+        site_id: Set(site.id),
+        sector_id: Set(sector.id),
+        normalized_name: Set(name_key(&name)),
+        name: Set(name),
+        description: Set(input.description.unwrap_or_default().trim().to_owned()),
+        status: Set("new".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict { .. } => duplicate_name(),
+        other => other,
+    })?;
+    get(db, caller, row.id).await
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    id: i64,
+    input: ClusterPatch,
+) -> Result<ClusterOut, AppError> {
+    caller.require_write()?;
+    let current = visible(caller)
+        .filter(cluster::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Cluster"))?;
+    let mut row: cluster::ActiveModel = current.into();
+    if let Some(name) = input.name {
+        let name = clean_name(&name)?;
+        row.normalized_name = Set(name_key(&name));
+        row.name = Set(name);
+    }
+    if let Some(description) = input.description {
+        row.description = Set(description.trim().to_owned());
+    }
+    if let Some(status) = input.status {
+        if !CLUSTER_STATUSES.contains(&status.as_str()) {
+            return Err(AppError::field("status", "Choose new or mapped."));
+        }
+        row.status = Set(status);
+    }
+    row.updated_at = Set(Utc::now());
+    row.update(db).await.map_err(|e| match AppError::from(e) {
+        AppError::Conflict { .. } => duplicate_name(),
+        other => other,
+    })?;
+    get(db, caller, id).await
+}
+
+/// Deletes a cluster: its keywords go back to `new`, its ideas stay without a cluster.
+pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<(), AppError> {
+    caller.require_write()?;
+    let txn = db::begin_write(db).await?;
+    let found = visible(caller)
+        .filter(cluster::Column::Id.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("Cluster"))?;
+    keyword::Entity::update_many()
+        .col_expr(keyword::Column::ClusterId, Expr::value(Option::<i64>::None))
+        .col_expr(keyword::Column::Status, Expr::value("new"))
+        .col_expr(keyword::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(keyword::Column::ClusterId.eq(found.id))
+        .exec(&txn)
+        .await?;
+    content_idea::Entity::update_many()
+        .col_expr(content_idea::Column::ClusterId, Expr::value(Option::<i64>::None))
+        .filter(content_idea::Column::ClusterId.eq(found.id))
+        .exec(&txn)
+        .await?;
+    cluster::Entity::delete_by_id(found.id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Clusters of one sector by name key, for get-or-create by name.
+pub async fn by_name<C: ConnectionTrait>(
+    db: &C,
+    sector_id: i64,
+) -> Result<std::collections::HashMap<String, cluster::Model>, AppError> {
+    Ok(cluster::Entity::find()
+        .filter(cluster::Column::SectorId.eq(sector_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.normalized_name.clone(), c))
+        .collect())
+}
+
+/// Ids among `ids` that are the caller's clusters.
+pub async fn own<C: ConnectionTrait>(db: &C, caller: &Caller, ids: &[i64]) -> Result<Vec<cluster::Model>, AppError> {
+    Ok(visible(caller).filter(cluster::Column::Id.is_in(ids.iter().copied())).limit(1_000).all(db).await?)
+}

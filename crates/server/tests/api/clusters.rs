@@ -1,0 +1,202 @@
+//! Clustering end to end: keywords → `auto_cluster` task → clusters with figures, with the Offline provider (the
+//! local engine names the groups) and with a mock OpenAI-compatible model (names and checks them), including
+//! unreadable replies that save nothing.
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::ai::{app, balance, chat_reply};
+use crate::fixtures::Tenant;
+use crate::helpers::{TestApp, assert_error, each_backend};
+
+const KEYWORDS: &[(&str, i64)] = &[
+    ("raised garden beds", 9000),
+    ("raised garden bed kits", 2400),
+    ("cedar raised garden beds", 880),
+    ("how to build raised garden beds", 1300),
+    ("compost bin", 6600),
+    ("compost bins for kitchen", 1900),
+    ("best compost bin", 1000),
+    ("rotating compost bin", 720),
+    ("drip irrigation kit", 3600),
+    ("drip irrigation system", 4400),
+    ("garden drip irrigation", 1000),
+    ("drip irrigation for raised beds", 390),
+];
+
+async fn seed(app: &TestApp, t: &Tenant) -> i64 {
+    let sector = t.sector_ids[0];
+    let csv: String = std::iter::once("keyword,volume\n".to_owned())
+        .chain(KEYWORDS.iter().map(|(k, v)| format!("{k},{v}\n")))
+        .collect();
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/planner/keywords/import_keywords/?site_id={}&sector_id={sector}", t.site_id)))
+        .bearer_auth(&t.owner.access)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    sector
+}
+
+async fn clusters(app: &TestApp, t: &Tenant) -> Vec<Value> {
+    let (_, list) = app.as_user("GET", "/api/v1/planner/clusters/?ordering=name", &t.owner, None).await;
+    assert!(list["results"].is_array(), "{list}");
+    list["results"].as_array().unwrap().clone()
+}
+
+async fn keyword_rows(app: &TestApp, t: &Tenant) -> Vec<Value> {
+    let (_, list) = app.as_user("GET", "/api/v1/planner/keywords/?page_size=200", &t.owner, None).await;
+    list["results"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn offline_clustering_groups_maps_and_charges_once() {
+    each_backend(|backend| async move {
+        let app = app(backend, None).await;
+        let t = app.tenant("cluster-offline@example.com").await;
+        let sector = seed(&app, &t).await;
+        let before = balance(&app, &t.owner).await;
+        let task =
+            app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector})).await;
+        assert_eq!(task["status"], "succeeded", "{task}");
+        assert_eq!(task["result"]["offline"], true);
+        let found = clusters(&app, &t).await;
+        let names: Vec<&str> = found.iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Compost Bin", "Drip Irrigation System", "Raised Garden Beds"], "{found:#?}");
+        assert!(found.iter().all(|c| c["description"].as_str().unwrap().starts_with("Offline draft")));
+        let compost = found.iter().find(|c| c["name"] == "Compost Bin").unwrap();
+        assert_eq!(
+            (compost["keywords_count"].as_i64(), compost["volume"].as_i64()),
+            (Some(4), Some(6600 + 1900 + 1000 + 720))
+        );
+        assert_eq!(compost["ideas_count"], 0);
+        let rows = keyword_rows(&app, &t).await;
+        let mapped: i64 = found.iter().map(|c| c["keywords_count"].as_i64().unwrap()).sum();
+        assert_eq!(mapped, task["result"]["keywords_mapped"].as_i64().unwrap());
+        assert!(mapped >= 11, "{task}");
+        for row in &rows {
+            assert_eq!(row["status"] == "mapped", row["cluster_id"].is_i64(), "{row}");
+        }
+        assert_eq!(balance(&app, &t.owner).await, before - 2, "the minimum charge, once");
+        assert_eq!(task["cost_credits"], 2);
+
+        // Nothing new left: a second run is refused before queueing.
+        let (status, body) = app
+            .as_user("POST", "/api/v1/planner/keywords/auto_cluster/", &t.owner, Some(&json!({"sector_id": sector})))
+            .await;
+        assert_eq!((status, body["errors"]["ids"].is_array()), (400, true), "{body}");
+        let (status, body) = app
+            .as_user("POST", "/api/v1/planner/keywords/auto_cluster/", &t.owner, Some(&json!({"sector_id": 999_999})))
+            .await;
+        assert_eq!((status, body["errors"]["sector_id"].is_array()), (400, true));
+        let (status, body) = app
+            .as_user(
+                "POST",
+                "/api/v1/planner/keywords/auto_cluster/",
+                &t.owner,
+                Some(&json!({"sector_id": t.sector_ids[1], "ids": [rows[0]["id"], rows[1]["id"]]})),
+            )
+            .await;
+        assert_eq!((status, body["errors"]["ids"].is_array()), (400, true), "ids of another sector: {body}");
+
+        // Cluster CRUD: names unique per sector whatever the case; delete frees the keywords.
+        let (status, body) = app
+            .as_user(
+                "POST",
+                "/api/v1/planner/clusters/",
+                &t.owner,
+                Some(&json!({"site_id": t.site_id, "sector_id": sector, "name": "compost  BIN"})),
+            )
+            .await;
+        assert_eq!((status, body["errors"]["name"].is_array()), (409, true), "{body}");
+        let id = compost["id"].as_i64().unwrap();
+        let (status, body) = app
+            .as_user(
+                "PATCH",
+                &format!("/api/v1/planner/clusters/{id}/"),
+                &t.owner,
+                Some(&json!({"name": "Composting"})),
+            )
+            .await;
+        assert_eq!((status, body["data"]["name"].as_str()), (200, Some("Composting")));
+        let (status, _) = app.as_user("DELETE", &format!("/api/v1/planner/clusters/{id}/"), &t.owner, None).await;
+        assert_eq!(status, 204);
+        let (_, free) = app.as_user("GET", "/api/v1/planner/keywords/?status=new", &t.owner, None).await;
+        assert_eq!(free["count"].as_i64().unwrap(), 12 - mapped + 4);
+        app.cleanup().await;
+    })
+    .await;
+}
+
+fn reply(clusters: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(chat_reply(&json!({"clusters": clusters}).to_string()))
+}
+
+#[tokio::test]
+async fn a_model_names_the_groups_and_bad_replies_save_nothing() {
+    each_backend(|backend| async move {
+        let mock = MockServer::start().await;
+        // First request: unreadable twice (the task fails, nothing saved). Then a good reply with spacing and case
+        // differences, a keyword the model made up, and a keyword claimed twice.
+        Mock::given(method("POST")).and(path("/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(chat_reply("I think these are nice keywords.")))
+            .up_to_n_times(2)
+            .mount(&mock)
+            .await;
+        Mock::given(method("POST")).and(path("/chat/completions"))
+            .respond_with(reply(json!([
+                {"name": "Raised Beds", "description": "Building and buying raised beds", "keywords": ["Raised Garden Beds", "raised  garden bed kits", "cedar raised garden beds", "how to build raised garden beds", "magic beans"]},
+                {"name": "Composting at home", "description": "Bins", "keywords": ["COMPOST BIN", "compost bins for kitchen", "best compost bin", "rotating compost bin", "raised garden beds"]},
+                {"name": "Watering", "keywords": ["drip irrigation kit", "drip irrigation system", "garden drip irrigation", "drip irrigation for raised beds"]}
+            ])))
+            .mount(&mock)
+            .await;
+        let app = app(backend, Some(mock.uri())).await;
+        let t = app.tenant("cluster-model@example.com").await;
+        let sector = seed(&app, &t).await;
+        let before = balance(&app, &t.owner).await;
+
+        let failed = app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector})).await;
+        assert_eq!((failed["status"].as_str(), failed["error_code"].as_str()), (Some("failed"), Some("PARSE_ERROR")), "{failed}");
+        assert!(clusters(&app, &t).await.is_empty(), "nothing saved");
+        assert!(keyword_rows(&app, &t).await.iter().all(|k| k["status"] == "new"));
+        assert_eq!(balance(&app, &t.owner).await, before, "nothing charged");
+
+        let task = app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector})).await;
+        assert_eq!(task["status"], "succeeded", "{task}");
+        assert_eq!(task["result"]["unknown_keywords"], json!(["magic beans"]));
+        assert_eq!(task["result"]["keywords_mapped"], 12);
+        let found = clusters(&app, &t).await;
+        let summary: Vec<(&str, i64)> = found.iter().map(|c| (c["name"].as_str().unwrap(), c["keywords_count"].as_i64().unwrap())).collect();
+        assert_eq!(summary, [("Composting at home", 4), ("Raised Beds", 4), ("Watering", 4)], "each keyword once: {found:#?}");
+        // 1,500 tokens per call at 1,000 per credit: 2 credits (the minimum is 2 as well).
+        assert_eq!(balance(&app, &t.owner).await, before - 2);
+        let requests = mock.received_requests().await.unwrap();
+        let sent: Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
+        let prompt = sent["messages"].as_array().unwrap().iter().map(|m| m["content"].as_str().unwrap_or_default()).collect::<String>();
+        assert!(prompt.contains("drip irrigation kit | volume 3600"), "the keywords with their figures: {prompt}");
+        assert!(!prompt.contains("{keywords}"), "placeholders filled");
+
+        // The account's own prompt is used.
+        let (status, _) = app
+            .as_user("PUT", "/api/v1/system/prompts/clustering/", &t.owner, Some(&json!({"prompt_value": "OUR HOUSE STYLE. Cluster: {keywords}"})))
+            .await;
+        assert_eq!(status, 200);
+        let (status, body) = app.as_user("POST", "/api/v1/planner/keywords/auto_cluster/", &t.owner, Some(&json!({"sector_id": sector}))).await;
+        assert_eq!((status, assert_error(&body).as_str()), (400, "VALIDATION_ERROR"), "all mapped now");
+        let (_, list) = app.as_user("GET", "/api/v1/planner/keywords/?page_size=3", &t.owner, None).await;
+        let ids: Vec<i64> = list["results"].as_array().unwrap().iter().map(|k| k["id"].as_i64().unwrap()).collect();
+        let again = app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector, "ids": ids})).await;
+        assert_eq!(again["status"], "succeeded", "{again}");
+        let requests = mock.received_requests().await.unwrap();
+        let sent: Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
+        assert!(sent.to_string().contains("OUR HOUSE STYLE"));
+        app.cleanup().await;
+    })
+    .await;
+}
