@@ -721,6 +721,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/planner/clusters/auto_generate_ideas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate 3–7 ideas with outlines for each of up to 10 clusters (202 with the task to watch). */
+        post: operations["auto_generate_ideas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/planner/clusters/filter_options": {
         parameters: {
             query?: never;
@@ -752,6 +769,57 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["update_cluster"];
+        trace?: never;
+    };
+    "/api/v1/planner/ideas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ideas with their outlines. */
+        get: operations["list_ideas"];
+        put?: never;
+        /** Write an idea by hand (an outline, when given, has 6 to 10 H2 sections). */
+        post: operations["create_idea"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/ideas/filter_options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["idea_filter_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/planner/ideas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_idea"];
+        put?: never;
+        post?: never;
+        delete: operations["delete_idea"];
+        options?: never;
+        head?: never;
+        /** Edit an idea; status moves `new → queued → completed` (409 with the current status otherwise). */
+        patch: operations["update_idea"];
         trace?: never;
     };
     "/api/v1/planner/keywords": {
@@ -1642,6 +1710,41 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_IdeaOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                /** Format: int64 */
+                cluster_id?: number | null;
+                title: string;
+                description: string;
+                content_type: string;
+                content_structure: string;
+                primary_keywords: string[];
+                covered_keywords: string[];
+                outline: components["schemas"]["SectionOut"][];
+                /** Format: int32 */
+                target_word_count: number;
+                /** @description `new`, `queued` (a writer task exists) or `completed`. */
+                status: string;
+                /** @description `ai`, `offline` (an offline draft) or `manual`. */
+                source: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_ImportReport: {
             /** @description Always `true`. */
             success: boolean;
@@ -2365,6 +2468,75 @@ export interface components {
             /** Format: int32 */
             max_tokens: number;
         };
+        GenerateIdeasIn: {
+            /** @description Clusters to write ideas for (1 to 10). */
+            ids: number[];
+            /**
+             * Format: int32
+             * @description Ideas per cluster, 3 to 7 (4 by default).
+             */
+            ideas_per_cluster?: number | null;
+        };
+        IdeaIn: {
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            /** Format: int64 */
+            cluster_id?: number | null;
+            title: string;
+            description?: string | null;
+            content_type?: string | null;
+            content_structure?: string | null;
+            primary_keywords?: string[];
+            covered_keywords?: string[];
+            /** @description 6 to 10 H2 sections, each with its H3s; may be left empty for a rough idea. */
+            outline?: components["schemas"]["SectionOut"][];
+            /** Format: int32 */
+            target_word_count?: number | null;
+        };
+        IdeaOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            /** Format: int64 */
+            cluster_id?: number | null;
+            title: string;
+            description: string;
+            content_type: string;
+            content_structure: string;
+            primary_keywords: string[];
+            covered_keywords: string[];
+            outline: components["schemas"]["SectionOut"][];
+            /** Format: int32 */
+            target_word_count: number;
+            /** @description `new`, `queued` (a writer task exists) or `completed`. */
+            status: string;
+            /** @description `ai`, `offline` (an offline draft) or `manual`. */
+            source: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        IdeaPatch: {
+            title?: string | null;
+            description?: string | null;
+            content_type?: string | null;
+            content_structure?: string | null;
+            primary_keywords?: string[] | null;
+            covered_keywords?: string[] | null;
+            outline?: components["schemas"]["SectionOut"][] | null;
+            /** Format: int32 */
+            target_word_count?: number | null;
+            /** @description `new`, `queued` or `completed`, along the allowed transitions. */
+            status?: string | null;
+            /** Format: int64 */
+            cluster_id?: number | null;
+        };
         IdsIn: {
             ids: number[];
         };
@@ -2523,6 +2695,48 @@ export interface components {
                 ideas_count: number;
                 /** Format: int64 */
                 content_count: number;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            request_id: string;
+        };
+        /** @description A page of a list, in the list envelope. */
+        ListResponse_IdeaOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages.
+             */
+            count: number;
+            /** @description Link to the next page, or null on the last one. */
+            next?: string | null;
+            /** @description Link to the previous page, or null on the first one. */
+            previous?: string | null;
+            results: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                /** Format: int64 */
+                cluster_id?: number | null;
+                title: string;
+                description: string;
+                content_type: string;
+                content_structure: string;
+                primary_keywords: string[];
+                covered_keywords: string[];
+                outline: components["schemas"]["SectionOut"][];
+                /** Format: int32 */
+                target_word_count: number;
+                /** @description `new`, `queued` (a writer task exists) or `completed`. */
+                status: string;
+                /** @description `ai`, `offline` (an offline draft) or `manual`. */
+                source: string;
                 /** Format: date-time */
                 created_at: string;
                 /** Format: date-time */
@@ -3075,6 +3289,11 @@ export interface components {
         SavePromptIn: {
             prompt_type: string;
             prompt_value: string;
+        };
+        /** @description One H2 section of an outline with its H3s. */
+        SectionOut: {
+            h2: string;
+            h3?: string[];
         };
         SectorIn: {
             /** Format: int64 */
@@ -4980,6 +5199,45 @@ export interface operations {
             };
         };
     };
+    auto_generate_ideas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateIdeasIn"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TaskOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     cluster_filter_options: {
         parameters: {
             query?: never;
@@ -5076,6 +5334,202 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_ClusterOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_ideas: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page: 25 by default, 200 at most. */
+                page_size?: number;
+                /** @description Case-insensitive text search over the resource's searchable fields. */
+                search?: string;
+                /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
+                ordering?: string;
+                site_id?: number;
+                sector_id?: number;
+                cluster_id?: number;
+                status?: string;
+                content_type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_IdeaOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_idea: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdeaIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_IdeaOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    idea_filter_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    get_idea: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_IdeaOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_idea: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_idea: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdeaPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_IdeaOut"];
                 };
             };
             400: {

@@ -48,14 +48,24 @@ pub struct Answer<T> {
 /// Asks the plan's model for JSON; if the provider fails (after its own retries), asks the fallback model once.
 /// Parse failures are not a reason to switch models: they get one repair request on the same model.
 pub async fn call_json<T: DeserializeOwned>(plan: &TextPlan, request: &TextRequest) -> Result<Answer<T>, JobError> {
+    call_json_checked(plan, request, |_: &T| Ok(())).await
+}
+
+/// [`call_json`] with the function's own rules: a reply that parses but breaks them (`check` says why) gets the
+/// same single repair request as one that does not parse.
+pub async fn call_json_checked<T: DeserializeOwned>(
+    plan: &TextPlan,
+    request: &TextRequest,
+    check: impl Fn(&T) -> Result<(), String>,
+) -> Result<Answer<T>, JobError> {
     let mut request = request.clone();
     request.temperature = request.temperature.or(Some(plan.temperature));
     request.max_tokens = Some(request.max_tokens.map_or(plan.max_tokens, |m| m.min(plan.max_tokens)));
-    match call_json_on::<T>(&plan.primary, &request).await {
+    match call_json_on::<T>(&plan.primary, &request, &check).await {
         Err(Failure::Provider(error)) => match &plan.fallback {
             Some(fallback) => {
                 tracing::warn!(%error, fallback = fallback.model.model_id(), "main model failed; trying the fallback");
-                finish(plan, fallback, call_json_on::<T>(fallback, &request).await)
+                finish(plan, fallback, call_json_on::<T>(fallback, &request, &check).await)
             }
             None => Err(classify(error)),
         },
@@ -89,30 +99,33 @@ enum Failure {
 async fn call_json_on<T: DeserializeOwned>(
     pick: &ModelPick,
     request: &TextRequest,
+    check: &impl Fn(&T) -> Result<(), String>,
 ) -> Result<(T, TextResponse), Failure> {
-    let first = pick.model.generate(request).await.map_err(Failure::Provider)?;
-    let problem = match ai::parse::parse_as::<T>(&first.text) {
-        Ok(value) => return Ok((value, first)),
-        Err(problem) => problem,
-    };
-    let hint = match &problem {
-        ParseError::Truncated => {
-            "Your answer was cut off. Answer again, shorter, with the complete JSON only.".to_owned()
+    let read = |text: &str| -> Result<T, String> {
+        match ai::parse::parse_as::<T>(text) {
+            Ok(value) => check(&value).map(|()| value),
+            Err(ParseError::Truncated) => Err("it was cut off before the JSON ended".to_owned()),
+            Err(other) => Err(other.to_string()),
         }
-        other => format!("Your answer could not be used ({other}). Answer again with the JSON object only."),
+    };
+    let first = pick.model.generate(request).await.map_err(Failure::Provider)?;
+    let hint = match read(&first.text) {
+        Ok(value) => return Ok((value, first)),
+        Err(reason) => format!(
+            "Your answer could not be used: {reason}. Answer again, within the length limit, with the complete \
+             JSON object only."
+        ),
     };
     let mut repair = request.clone();
     repair.prompt = format!("{}\n\n{hint}", request.prompt);
     let mut second = pick.model.generate(&repair).await.map_err(Failure::Provider)?;
     second.usage.input_tokens += first.usage.input_tokens;
     second.usage.output_tokens += first.usage.output_tokens;
-    match ai::parse::parse_as::<T>(&second.text) {
+    match read(&second.text) {
         Ok(value) => Ok((value, second)),
         Err(problem) => Err(Failure::Job(JobError::Permanent {
             code: "PARSE_ERROR".into(),
-            message: format!(
-                "The model's reply could not be read as the expected JSON, even after a retry: {problem}."
-            ),
+            message: format!("The model's reply could not be used, even after a retry: {problem}."),
         })),
     }
 }

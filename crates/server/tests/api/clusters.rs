@@ -25,7 +25,7 @@ const KEYWORDS: &[(&str, i64)] = &[
     ("drip irrigation for raised beds", 390),
 ];
 
-async fn seed(app: &TestApp, t: &Tenant) -> i64 {
+pub(crate) async fn seed(app: &TestApp, t: &Tenant) -> i64 {
     let sector = t.sector_ids[0];
     let csv: String = std::iter::once("keyword,volume\n".to_owned())
         .chain(KEYWORDS.iter().map(|(k, v)| format!("{k},{v}\n")))

@@ -34,6 +34,7 @@ struct World {
     a_key: String,
     a_keyword: i64,
     a_cluster: i64,
+    a_idea: i64,
     b: Tenant,
 }
 
@@ -106,6 +107,13 @@ async fn world(app: &TestApp) -> World {
         assert_eq!(status, 201, "{cluster}");
         cluster_ids.push(cluster["data"]["id"].as_i64().unwrap());
     }
+    let mut idea_ids = Vec::new();
+    for tenant in [&a, &b] {
+        let body = json!({"site_id": tenant.site_id, "sector_id": tenant.sector_ids[0], "title": "Tenant idea"});
+        let (status, idea) = app.as_user("POST", "/api/v1/planner/ideas/", &tenant.owner, Some(&body)).await;
+        assert_eq!(status, 201, "{idea}");
+        idea_ids.push(idea["data"]["id"].as_i64().unwrap());
+    }
     let mut task_ids = Vec::new();
     for tenant in [&a, &b] {
         let new = jobs::tasks::NewTask {
@@ -122,6 +130,7 @@ async fn world(app: &TestApp) -> World {
         a_task: task_ids[0],
         a_keyword: keyword_ids[0],
         a_cluster: cluster_ids[0],
+        a_idea: idea_ids[0],
         a_notification: notifications[0],
         a_transaction_ids: transactions[0].clone(),
         a_custom_sector: sector["data"]["id"].as_i64().unwrap(),
@@ -292,6 +301,19 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
             Case::NotFound { id: w.a_cluster, body: Some(json!({"name": "hijacked"})) }
         }
         ("GET", "/api/v1/planner/clusters/filter_options") => Case::OwnAccount { body: None },
+        ("POST", "/api/v1/planner/clusters/auto_generate_ideas") => {
+            Case::RefusedField { body: json!({"ids": [w.a_cluster]}), field: "ids" }
+        }
+        ("GET", "/api/v1/planner/ideas") => Case::ListWithout { ids: vec![w.a_idea] },
+        ("POST", "/api/v1/planner/ideas") => Case::RefusedField {
+            body: json!({"site_id": site, "sector_id": a.sector_ids[0], "title": "spy"}),
+            field: "site_id",
+        },
+        ("GET" | "DELETE", "/api/v1/planner/ideas/{id}") => Case::NotFound { id: w.a_idea, body: None },
+        ("PATCH", "/api/v1/planner/ideas/{id}") => {
+            Case::NotFound { id: w.a_idea, body: Some(json!({"title": "hijacked"})) }
+        }
+        ("GET", "/api/v1/planner/ideas/filter_options") => Case::OwnAccount { body: None },
         // The library is global: every account reads the same rows.
         (
             "GET",
@@ -419,6 +441,8 @@ async fn no_route_lets_one_account_reach_another() {
         let (_, cluster) =
             app.as_user("GET", &format!("/api/v1/planner/clusters/{}/", w.a_cluster), &w.a.owner, None).await;
         assert_eq!(cluster["data"]["name"], "Tenant topic");
+        let (_, idea) = app.as_user("GET", &format!("/api/v1/planner/ideas/{}/", w.a_idea), &w.a.owner, None).await;
+        assert_eq!(idea["data"]["title"], "Tenant idea");
         let (_, prompt) = app.as_user("GET", "/api/v1/system/prompts/clustering/", &w.a.owner, None).await;
         assert_eq!(
             prompt["data"]["prompt_value"], "alpha secret prompt: {keywords}",

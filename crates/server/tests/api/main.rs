@@ -12,6 +12,7 @@ mod errors;
 mod fixtures;
 mod health;
 mod helpers;
+mod ideas;
 mod isolation;
 mod keywords;
 mod list;

@@ -1,6 +1,7 @@
 //! The planner (`/api/v1/planner/`): keywords, clusters and content ideas.
 
 pub mod clusters;
+pub mod ideas;
 pub mod keywords;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -8,5 +9,5 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::app::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    keywords::routes::routes().merge(clusters::routes::routes())
+    keywords::routes::routes().merge(clusters::routes::routes()).merge(ideas::routes::routes())
 }

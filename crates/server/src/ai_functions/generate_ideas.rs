@@ -1,0 +1,350 @@
+//! `generate_ideas`: 3–7 article ideas per cluster, each with a persisted outline (6–10 H2 sections with H3s),
+//! primary and covered keywords, content type and structure, and a target length. One model call per cluster;
+//! a reply that breaks these rules gets one repair request, then the task fails and nothing is saved. With the
+//! Offline provider the ideas are built from the cluster's keywords (labelled offline drafts).
+
+use std::sync::Arc;
+
+use ai::TextRequest;
+use chrono::Utc;
+use db::entities::{cluster, content_idea, keyword, sector, site};
+use domain::Phase;
+use domain::outline::{Outline, Section};
+use domain::planner::{CONTENT_STRUCTURES, CONTENT_TYPES};
+use jobs::{JobContext, JobError, JobFuture, JobHandler, JobOutput, Progress};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::models::text_plan;
+use super::offline_ideas::{self, IdeaDraft};
+use super::runner::{AiDeps, call_json_checked};
+use crate::modules::ai_settings::prompts as prompt_settings;
+use crate::modules::billing::ledger::{self, Charge, Usage};
+
+pub const KIND: &str = "generate_ideas";
+pub const SCHEMA: &str = "content_ideas";
+
+#[derive(Debug, Deserialize)]
+struct Reply {
+    ideas: Vec<ReplyIdea>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReplyIdea {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    content_type: String,
+    #[serde(default)]
+    content_structure: String,
+    #[serde(default, alias = "primary_keyword")]
+    primary_keywords: OneOrMany,
+    #[serde(default, alias = "target_keywords")]
+    covered_keywords: OneOrMany,
+    #[serde(default, alias = "estimated_word_count", deserialize_with = "ai::lenient::option_number")]
+    target_word_count: Option<u64>,
+    #[serde(default)]
+    outline: Vec<ReplySection>,
+}
+
+/// Models send a keyword list or a single string.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Self::None => Vec::new(),
+            Self::One(s) => vec![s],
+            Self::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ReplySection {
+    #[serde(alias = "heading", alias = "title")]
+    h2: String,
+    #[serde(default, alias = "subsections", alias = "h3s")]
+    h3: Vec<String>,
+}
+
+pub struct GenerateIdeas {
+    pub deps: Arc<AiDeps>,
+}
+
+impl JobHandler for GenerateIdeas {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    fn concurrency(&self) -> usize {
+        2
+    }
+
+    fn run(&self, ctx: JobContext) -> JobFuture {
+        let deps = self.deps.clone();
+        Box::pin(async move { run(&deps, &ctx).await })
+    }
+}
+
+fn permanent(code: &str, message: impl Into<String>) -> JobError {
+    JobError::Permanent { code: code.into(), message: message.into() }
+}
+
+fn retry(error: impl std::fmt::Display) -> JobError {
+    JobError::Retryable(error.to_string())
+}
+
+fn schema() -> serde_json::Value {
+    json!({"type": "object", "required": ["ideas"], "properties": {"ideas": {"type": "array", "items": {
+        "type": "object", "required": ["title", "outline"], "properties": {
+            "title": {"type": "string"}, "description": {"type": "string"},
+            "content_type": {"type": "string", "enum": CONTENT_TYPES},
+            "content_structure": {"type": "string", "enum": CONTENT_STRUCTURES},
+            "primary_keywords": {"type": "array", "items": {"type": "string"}},
+            "covered_keywords": {"type": "array", "items": {"type": "string"}},
+            "target_word_count": {"type": "integer"},
+            "outline": {"type": "array", "items": {"type": "object", "required": ["h2"], "properties": {
+                "h2": {"type": "string"}, "h3": {"type": "array", "items": {"type": "string"}}}}}}}}}})
+}
+
+/// The rules a reply must keep, said the way the repair request tells the model.
+fn check(reply: &Reply, wanted: usize) -> Result<(), String> {
+    if reply.ideas.len() < 3.min(wanted) {
+        return Err(format!("it has {} ideas; give {wanted} (3 to 7)", reply.ideas.len()));
+    }
+    for (n, idea) in reply.ideas.iter().enumerate() {
+        if idea.title.trim().is_empty() {
+            return Err(format!("idea {} has no title", n + 1));
+        }
+        let outline = Outline(idea.outline.iter().map(|s| Section { h2: s.h2.clone(), h3: s.h3.clone() }).collect());
+        if let Err(problem) = outline.cleaned() {
+            return Err(format!("the outline of idea {} is wrong: {problem}", n + 1));
+        }
+    }
+    Ok(())
+}
+
+fn draft(idea: ReplyIdea, keywords: &[String]) -> IdeaDraft {
+    let outline = Outline(idea.outline.into_iter().map(|s| Section { h2: s.h2, h3: s.h3 }).collect())
+        .cleaned()
+        .unwrap_or_default();
+    let known = |list: Vec<String>| -> Vec<String> {
+        // Keywords the model names are kept as the input wrote them, when they match one.
+        list.into_iter()
+            .map(|k| {
+                let key = ai::normalise::normalise_keyword(&k);
+                keywords.iter().find(|i| ai::normalise::normalise_keyword(i) == key).cloned().unwrap_or(k)
+            })
+            .filter(|k| !k.trim().is_empty())
+            .take(10)
+            .collect()
+    };
+    let lowered = |s: &str| s.trim().to_lowercase().replace([' ', '-'], "_");
+    let content_type = lowered(&idea.content_type);
+    let structure = lowered(&idea.content_structure);
+    IdeaDraft {
+        title: idea.title.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(300).collect(),
+        description: idea.description.trim().to_owned(),
+        content_type: if CONTENT_TYPES.contains(&content_type.as_str()) { content_type } else { "post".into() },
+        content_structure: if CONTENT_STRUCTURES.contains(&structure.as_str()) { structure } else { "article".into() },
+        primary_keywords: known(idea.primary_keywords.into_vec()),
+        covered_keywords: known(idea.covered_keywords.into_vec()),
+        outline,
+        target_word_count: idea.target_word_count.map_or(1500, |w| i32::try_from(w).unwrap_or(1500)).clamp(300, 6000),
+    }
+}
+
+async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
+    let task = &ctx.task;
+    let charge_key = format!("job:{}:charge", task.id);
+    if ledger::key_used(&deps.db, task.account_id, &charge_key).await.map_err(retry)? {
+        return Ok(JobOutput {
+            result: json!({"already_saved": true}),
+            cost_credits: 0,
+            message: "Already saved.".into(),
+        });
+    }
+    let ids: Vec<i64> =
+        task.input["cluster_ids"].as_array().map(|a| a.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default();
+    let wanted = task.input["ideas_per_cluster"].as_u64().unwrap_or(4).clamp(3, 7) as usize;
+    ctx.progress(Progress {
+        phase: Phase::Init,
+        current: 0,
+        total: ids.len() as i64,
+        item: None,
+        message: Some("Loading clusters".into()),
+    })
+    .await?;
+    let clusters = cluster::Entity::find()
+        .filter(cluster::Column::AccountId.eq(task.account_id))
+        .filter(cluster::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(cluster::Column::Id)
+        .all(&deps.db)
+        .await
+        .map_err(retry)?;
+    if clusters.is_empty() {
+        return Err(permanent("NOT_FOUND", "These clusters no longer exist."));
+    }
+    let plan = text_plan(deps, KIND).await?;
+    let offline = plan.primary.model.model_id() == ai::providers::offline::MODEL_ID;
+    let template = prompt_settings::effective(&deps.db, task.account_id, "ideas").await.map_err(retry)?;
+    let total = clusters.len() as i64;
+    let mut made: Vec<(i64, i64, i64, Vec<IdeaDraft>)> = Vec::new();
+    let (mut tokens_in, mut tokens_out, mut credits, mut cost) = (0u64, 0u64, 0i64, 0i64);
+    let mut model_name = plan.primary.model.model_id().to_owned();
+    for (n, c) in clusters.iter().enumerate() {
+        ctx.checkpoint().await?;
+        let keywords: Vec<keyword::Model> = keyword::Entity::find()
+            .filter(keyword::Column::ClusterId.eq(c.id))
+            .filter(keyword::Column::DeletedAt.is_null())
+            .order_by_desc(keyword::Column::Volume)
+            .order_by_asc(keyword::Column::Id)
+            .all(&deps.db)
+            .await
+            .map_err(retry)?;
+        let texts: Vec<String> = keywords.iter().map(|k| k.keyword.clone()).collect();
+        ctx.progress(Progress {
+            phase: Phase::AiCall,
+            current: n as i64,
+            total,
+            item: Some(c.name.clone()),
+            message: Some(format!("Writing ideas for “{}”", c.name)),
+        })
+        .await?;
+        let drafts = if offline {
+            credits += plan.min_credits;
+            offline_ideas::ideas(&c.name, &texts, wanted)
+        } else {
+            let sector = sector::Entity::find_by_id(c.sector_id).one(&deps.db).await.map_err(retry)?;
+            let site = site::Entity::find_by_id(c.site_id).one(&deps.db).await.map_err(retry)?;
+            let keyword_lines: String =
+                keywords.iter().map(|k| format!("{} | volume {}\n", k.keyword, k.volume)).collect();
+            let (sector_name, site_name, count) = (
+                sector.map(|s| s.name).unwrap_or_default(),
+                site.map(|s| s.name).unwrap_or_default(),
+                wanted.to_string(),
+            );
+            let prompt = domain::prompt::render(&template, |name| match name {
+                "cluster_name" => Some(c.name.as_str()),
+                "cluster_description" => Some(c.description.as_str()),
+                "keywords" => Some(keyword_lines.as_str()),
+                "sector" => Some(sector_name.as_str()),
+                "site_name" => Some(site_name.as_str()),
+                "idea_count" => Some(count.as_str()),
+                _ => None,
+            });
+            let request = TextRequest::new(prompt)
+                .with_system("You plan SEO articles. Answer with JSON only.")
+                .with_json_schema(SCHEMA, schema());
+            let answer = call_json_checked::<Reply>(&plan, &request, |r| check(r, wanted)).await?;
+            tokens_in += answer.response.usage.input_tokens;
+            tokens_out += answer.response.usage.output_tokens;
+            credits += answer.credits;
+            cost += answer.cost_usd_micros;
+            model_name = answer.response.model.clone();
+            answer.value.ideas.into_iter().take(7).map(|i| draft(i, &texts)).collect()
+        };
+        made.push((c.id, c.site_id, c.sector_id, drafts));
+    }
+    ctx.progress(Progress {
+        phase: Phase::Parse,
+        current: total,
+        total,
+        item: None,
+        message: Some("Checking the ideas".into()),
+    })
+    .await?;
+    ctx.checkpoint().await?;
+    ctx.progress(Progress {
+        phase: Phase::Save,
+        current: total,
+        total,
+        item: None,
+        message: Some("Saving ideas".into()),
+    })
+    .await?;
+    let txn = db::begin_write(&deps.db).await.map_err(retry)?;
+    let now = Utc::now();
+    let source = if offline { "offline" } else { "ai" };
+    let mut count = 0usize;
+    for (cluster_id, site_id, sector_id, drafts) in &made {
+        for d in drafts {
+            content_idea::Entity::insert(content_idea::ActiveModel {
+                id: NotSet,
+                account_id: Set(task.account_id),
+                site_id: Set(*site_id),
+                sector_id: Set(*sector_id),
+                cluster_id: Set(Some(*cluster_id)),
+                title: Set(d.title.clone()),
+                description: Set(d.description.clone()),
+                content_type: Set(d.content_type.clone()),
+                content_structure: Set(d.content_structure.clone()),
+                primary_keywords: Set(json!(d.primary_keywords)),
+                covered_keywords: Set(json!(d.covered_keywords)),
+                outline: Set(serde_json::to_value(&d.outline).unwrap_or_default()),
+                target_word_count: Set(d.target_word_count),
+                status: Set("new".into()),
+                source: Set(source.into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .exec_without_returning(&txn)
+            .await
+            .map_err(retry)?;
+            count += 1;
+        }
+    }
+    cluster::Entity::update_many()
+        .col_expr(cluster::Column::Status, Expr::value("mapped"))
+        .col_expr(cluster::Column::UpdatedAt, Expr::value(now))
+        .filter(cluster::Column::Id.is_in(made.iter().map(|m| m.0)))
+        .exec(&txn)
+        .await
+        .map_err(retry)?;
+    let charge = Charge {
+        account_id: task.account_id,
+        amount: credits,
+        kind: "deduction",
+        idempotency_key: charge_key,
+        reference: Some(format!("task:{}", task.id)),
+        description: format!("Content ideas ({} clusters)", made.len()),
+        usage: Some(Usage {
+            site_id: task.site_id,
+            operation: KIND.into(),
+            model: Some(model_name.clone()),
+            tokens_in: i64::try_from(tokens_in).unwrap_or(i64::MAX),
+            tokens_out: i64::try_from(tokens_out).unwrap_or(i64::MAX),
+            cost_usd_micros: cost,
+            related: Some(("task".into(), task.id)),
+        }),
+    };
+    let outcome = match ledger::charge_in(&txn, &charge).await {
+        Ok(outcome) => outcome,
+        Err(crate::http::AppError::InsufficientCredits { required, available }) => {
+            return Err(permanent(
+                "INSUFFICIENT_CREDITS",
+                format!("Not enough credits: {required} required, {available} available. Nothing was saved."),
+            ));
+        }
+        Err(other) => return Err(retry(other)),
+    };
+    txn.commit().await.map_err(retry)?;
+    ledger::after_charge(&deps.db, &deps.events, task.account_id, outcome).await;
+    Ok(JobOutput {
+        result: json!({"ideas_created": count, "clusters": made.len(), "model": model_name, "offline": offline}),
+        cost_credits: credits,
+        message: format!("{count} ideas for {} clusters.", made.len()),
+    })
+}
