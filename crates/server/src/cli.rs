@@ -72,6 +72,24 @@ pub enum Command {
         #[arg(long, env = "IGNY8_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Cluster the keywords of a CSV file with the local engine; writes keyword,cluster,pillar,intent as CSV.
+    Cluster {
+        /// A CSV of keywords (a header with keyword/volume columns, or one keyword per line).
+        file: PathBuf,
+    },
+    /// Import keywords from a CSV file into a site's sector (all rows or none), like the web app's import.
+    ImportKeywords {
+        file: PathBuf,
+        /// Site id.
+        #[arg(long)]
+        site: i64,
+        /// Sector id (of that site).
+        #[arg(long)]
+        sector: i64,
+        /// Check the file and report without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the OpenAPI 3.1 schema of the HTTP API as JSON.
     Openapi {
         /// Write to this file instead of standard output.
@@ -84,6 +102,9 @@ pub enum Command {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Openapi { output } = &cli.command {
         return print_openapi(output.as_deref());
+    }
+    if let Command::Cluster { file } = &cli.command {
+        return crate::planner_cli::cluster(file, &mut std::io::stdout().lock());
     }
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(format) = cli.log_format {
@@ -110,7 +131,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let args = crate::users_cli::CreateUser { email, role, account, account_name, plan, password };
             crate::users_cli::create_user(config, args).await
         }
-        Command::Openapi { .. } => unreachable!("handled above"),
+        Command::ImportKeywords { file, site, sector, dry_run } => {
+            crate::planner_cli::import_keywords(config, &file, site, sector, dry_run).await
+        }
+        Command::Openapi { .. } | Command::Cluster { .. } => unreachable!("handled above"),
     }
 }
 

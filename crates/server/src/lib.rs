@@ -11,6 +11,7 @@ pub mod events;
 pub mod http;
 pub mod mail;
 pub mod modules;
+pub mod planner_cli;
 pub mod secrets;
 pub mod security;
 pub mod startup;

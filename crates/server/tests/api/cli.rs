@@ -65,9 +65,11 @@ fn seed_is_idempotent() {
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let stdout = String::from_utf8(first.stdout).unwrap();
     assert!(stdout.contains("seed: 4 plans,"), "{stdout}");
+    let library: usize = stdout.split(", ").nth(3).and_then(|p| p.split(' ').next()).unwrap().parse().unwrap();
+    assert!(library >= 3_000, "the starter keyword library: {stdout}");
     let second = igny8(dir.path()).args(["seed"]).output().unwrap();
     let stdout = String::from_utf8(second.stdout).unwrap();
-    assert!(stdout.contains("seed: 0 plans, 0 industries, 0 sectors added"), "{stdout}");
+    assert!(stdout.contains("seed: 0 plans, 0 industries, 0 sectors, 0 library keywords added"), "{stdout}");
 }
 
 #[test]
@@ -210,4 +212,113 @@ fn worker_starts_and_stops_on_sigterm() {
     assert!(status.success(), "the worker exits cleanly on SIGTERM: {status:?}");
     let rest: Vec<String> = rx.try_iter().collect();
     assert!(rest.iter().any(|l| l.contains("worker stopped")), "{rest:?}");
+}
+
+#[test]
+fn cluster_writes_csv_groups_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keywords.csv");
+    std::fs::write(
+        &file,
+        "Keyword,Volume\nrunning shoes,9000\nbest running shoes,4000\nrunning shoes for women,2000\n\
+         sourdough starter,5000\nhow to make sourdough starter,1200\nsourdough starter recipe,3000\nlawn mower,100\n",
+    )
+    .unwrap();
+    let output = igny8(dir.path()).arg("cluster").arg(&file).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "keyword,cluster,pillar,intent");
+    assert!(lines.contains(&"best running shoes,Running Shoes,running shoes,commercial"), "{text}");
+    assert!(lines.contains(&"sourdough starter recipe,Sourdough Starter,sourdough starter,informational"), "{text}");
+    assert!(lines.contains(&"lawn mower,,,"), "unclustered keywords keep their row: {text}");
+    assert_eq!(lines.len(), 8, "every keyword once: {text}");
+    assert!(!dir.path().join("data").exists(), "no database needed");
+
+    let missing = igny8(dir.path()).args(["cluster", "nope.csv"]).output().unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.csv"));
+}
+
+#[test]
+fn import_keywords_loads_a_file_into_a_sector() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = igny8(dir.path())
+        .args([
+            "create-user",
+            "--email",
+            "cli-import@example.com",
+            "--password",
+            "correct horse battery",
+            "--plan",
+            "scale",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // A site with a sector for the new account, written straight into the embedded database.
+    let db = dir.path().join("data/igny8.db");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (site, sector) = runtime.block_on(async {
+        use db::sea_orm::{ConnectionTrait, Statement};
+        let conn = db::connect(&format!("sqlite://{}", db.display()), &db::DbOptions::default()).await.unwrap();
+        let backend = conn.get_database_backend();
+        let account: i64 = conn
+            .query_one_raw(Statement::from_string(backend, "SELECT id FROM accounts LIMIT 1"))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "id")
+            .unwrap();
+        let now = "2026-01-01 00:00:00";
+        conn.execute_raw(Statement::from_string(backend, format!(
+            "INSERT INTO sites (account_id, name, slug, is_active, created_at, updated_at) VALUES ({account}, 'S', 's', 1, '{now}', '{now}')"
+        )))
+        .await
+        .unwrap();
+        conn.execute_raw(Statement::from_string(backend, format!(
+            "INSERT INTO sectors (account_id, site_id, name, slug, description, is_active, created_at, updated_at) \
+             VALUES ({account}, (SELECT id FROM sites WHERE slug = 's'), 'T', 't', '', 1, '{now}', '{now}')"
+        )))
+        .await
+        .unwrap();
+        let id = |sql: &'static str| {
+            let conn = conn.clone();
+            async move {
+                conn.query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap().try_get::<i64>("", "id").unwrap()
+            }
+        };
+        (id("SELECT id FROM sites WHERE slug = 's'").await, id("SELECT id FROM sectors WHERE slug = 't'").await)
+    });
+    let file = dir.path().join("kw.csv");
+    let rows: String = (0..2500).map(|i| format!("keyword number {i},{i}\n")).collect();
+    std::fs::write(&file, format!("keyword,volume\n{rows}")).unwrap();
+    let run = |extra: &[&str]| {
+        igny8(dir.path())
+            .arg("import-keywords")
+            .arg(&file)
+            .args(["--site", &site.to_string(), "--sector", &sector.to_string()])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let preview = run(&["--dry-run"]);
+    assert!(preview.status.success(), "{}", String::from_utf8_lossy(&preview.stderr));
+    assert!(String::from_utf8_lossy(&preview.stdout).contains("(dry run, nothing written) 2500 rows: 2500 created"));
+    let done = run(&[]);
+    let stdout = String::from_utf8_lossy(&done.stdout);
+    assert!(done.status.success() && stdout.contains("2500 rows: 2500 created"), "{stdout}");
+    let again = run(&[]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 0 restored, 2500 already there"));
+
+    std::fs::write(&file, "keyword,volume\nok,1\nbad,lots\n").unwrap();
+    let refused = run(&[]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains(":3 (volume)") && stderr.contains("nothing was imported"), "{stderr}");
+    std::fs::write(&file, "keyword\nfine\n").unwrap();
+    let wrong =
+        igny8(dir.path()).arg("import-keywords").arg(&file).args(["--site", "999", "--sector", "1"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(!wrong.status.success() && stderr.contains("--site: no site 999"), "{stderr}");
 }

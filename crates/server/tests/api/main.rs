@@ -15,6 +15,7 @@ mod helpers;
 mod ideas;
 mod isolation;
 mod keywords;
+mod library;
 mod list;
 mod migrations;
 mod notifications;

@@ -98,6 +98,19 @@ pub async fn insert_all<C: ConnectionTrait>(
     rows: Vec<NewKeyword>,
     dry_run: bool,
 ) -> Result<Inserted, AppError> {
+    insert_all_reporting(txn, account_id, site, sector, rows, dry_run, &|_| {}).await
+}
+
+/// [`insert_all`], calling `written` with the number of rows after each batch (the command line's progress bar).
+pub async fn insert_all_reporting<C: ConnectionTrait>(
+    txn: &C,
+    account_id: i64,
+    site: &site::Model,
+    sector: &sector::Model,
+    rows: Vec<NewKeyword>,
+    dry_run: bool,
+    written: &(dyn Fn(usize) + Sync),
+) -> Result<Inserted, AppError> {
     let mut outcome = Inserted::default();
     let present: HashMap<String, (i64, bool)> = keyword::Entity::find()
         .select_only()
@@ -165,6 +178,7 @@ pub async fn insert_all<C: ConnectionTrait>(
             )
             .exec_without_returning(txn)
             .await?;
+        written(chunk.len());
     }
     for (id, row) in restore {
         keyword::ActiveModel {
@@ -418,6 +432,19 @@ pub async fn import_parsed(
     parsed: csv_import::Parsed,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
+    import_parsed_reporting(db, account_id, site, sector, parsed, dry_run, &|_| {}).await
+}
+
+/// [`import_parsed`] with a progress callback (rows written so far, per batch).
+pub async fn import_parsed_reporting(
+    db: &DatabaseConnection,
+    account_id: i64,
+    site: &site::Model,
+    sector: &sector::Model,
+    parsed: csv_import::Parsed,
+    dry_run: bool,
+    written: &(dyn Fn(usize) + Sync),
+) -> Result<ImportReport, AppError> {
     let mut report = ImportReport {
         total_rows: parsed.total,
         duplicates: parsed.duplicates,
@@ -443,7 +470,7 @@ pub async fn import_parsed(
         .collect();
     let write = !dry_run && report.errors.is_empty();
     let txn = db::begin_write(db).await?;
-    let outcome = insert_all(&txn, account_id, site, sector, rows, !write).await?;
+    let outcome = insert_all_reporting(&txn, account_id, site, sector, rows, !write, written).await?;
     if write {
         txn.commit().await?;
         report.dry_run = false;
