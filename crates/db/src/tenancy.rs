@@ -4,8 +4,9 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 
 use crate::entities::{
-    account_prompt, cluster, content_idea, credit_transaction, credit_usage_log, keyword, notification, sector, site,
-    site_user_access, subscription, task, user,
+    account_prompt, cluster, content, content_idea, content_setting, content_taxonomy, credit_transaction,
+    credit_usage_log, image, keyword, notification, sector, site, site_user_access, subscription, task, taxonomy, user,
+    writer_task,
 };
 
 /// An entity whose rows carry `account_id`.
@@ -51,9 +52,15 @@ account_scoped!(
     account_prompt,
     keyword,
     cluster,
-    content_idea
+    content_idea,
+    writer_task,
+    content,
+    image,
+    taxonomy,
+    content_taxonomy,
+    content_setting
 );
-site_scoped!(sector, site_user_access, keyword, cluster, content_idea);
+site_scoped!(sector, site_user_access, keyword, cluster, content_idea, writer_task, content, image, taxonomy);
 
 /// `SELECT … WHERE account_id = ?`: the start of every tenant query.
 pub fn scoped<E: AccountScoped>(account_id: i64) -> Select<E> {

@@ -11,6 +11,7 @@ pub mod progress;
 pub mod prompt;
 pub mod role;
 pub mod text;
+pub mod writer;
 
 pub use credits::{Insufficient, Pools, Split};
 pub use progress::{Phase, TaskStatus};

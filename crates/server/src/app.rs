@@ -70,6 +70,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .nest("/api/v1/tasks", modules::tasks::routes())
         .nest("/api/v1/planner", modules::planner::routes())
         .nest("/api/v1/keywords-library", modules::keywords_library::routes())
+        .nest("/api/v1/writer", modules::writer::routes())
         .merge(modules::system::health_routes())
 }
 

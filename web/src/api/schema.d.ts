@@ -789,6 +789,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/planner/ideas/bulk_queue_to_writer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn ideas into writer tasks (one per idea; ideas that already have one are skipped); ideas become `queued`. */
+        post: operations["bulk_queue_to_writer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/planner/ideas/filter_options": {
         parameters: {
             query?: never;
@@ -1350,6 +1367,294 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/writer/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Articles (filters: site_id, sector_id, cluster_id, task_id, status, site_status, content_type, source; search on
+         *     the title).
+         */
+        get: operations["list_content"];
+        put?: never;
+        /** Write an article by hand (its HTML is sanitised). */
+        post: operations["create_content"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/content/filter_options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["content_filter_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/content/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_content"];
+        put?: never;
+        post?: never;
+        delete: operations["delete_content"];
+        options?: never;
+        head?: never;
+        /** Edit title, HTML (sanitised, words re-counted) and meta. */
+        patch: operations["update_content"];
+        trace?: never;
+    };
+    "/api/v1/writer/content/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review → approved, with an optional note. */
+        post: operations["approve_content"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/content/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review → draft, with the reason (required). */
+        post: operations["reject_content"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/content/{id}/submit_review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draft → review. */
+        post: operations["submit_for_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/content/{id}/taxonomies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The categories and tags of one article. */
+        get: operations["content_taxonomies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/content/{id}/validation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SEO checklist: title and meta lengths, H1/H2, the main keyword's places, length against the target, images. */
+        get: operations["content_validation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Writing defaults of the account. */
+        get: operations["get_settings"];
+        /** Change the writing defaults (editors and above). */
+        put: operations["save_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Writer tasks (filters: site_id, sector_id, cluster_id, status, content_type, content_structure). */
+        get: operations["list_tasks"];
+        put?: never;
+        post: operations["create_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/tasks/auto_generate_content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write the articles of up to 10 tasks (202 with the task to watch). */
+        post: operations["auto_generate_content"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/tasks/bulk_delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["bulk_delete_tasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/tasks/bulk_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["bulk_update_tasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/tasks/filter_options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["task_filter_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_task"];
+        put?: never;
+        post?: never;
+        delete: operations["delete_task"];
+        options?: never;
+        head?: never;
+        patch: operations["update_task"];
+        trace?: never;
+    };
+    "/api/v1/writer/taxonomies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Categories and tags (filters: site_id, taxonomy_type). */
+        get: operations["list_taxonomies"];
+        put?: never;
+        post: operations["create_taxonomy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/taxonomies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_taxonomy"];
+        put?: never;
+        post?: never;
+        delete: operations["delete_taxonomy"];
+        options?: never;
+        head?: never;
+        patch: operations["update_taxonomy"];
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -1479,6 +1784,12 @@ export interface components {
             /** Format: int64 */
             cluster_id?: number | null;
         };
+        Check: {
+            id: string;
+            label: string;
+            passed: boolean;
+            detail: string;
+        };
         ClusterIn: {
             /** Format: int64 */
             site_id: number;
@@ -1528,6 +1839,89 @@ export interface components {
         ConnectionTestIn: {
             /** @description Text the model should echo (200 characters at most). */
             message?: string | null;
+        };
+        ContentIn: {
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            title: string;
+            content_html?: string;
+            meta_title?: string;
+            meta_description?: string;
+            primary_keyword?: string;
+            secondary_keywords?: string[];
+            content_type?: string | null;
+            content_structure?: string | null;
+        };
+        ContentOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            /** Format: int64 */
+            task_id?: number | null;
+            /** Format: int64 */
+            cluster_id?: number | null;
+            /** Format: int64 */
+            idea_id?: number | null;
+            title: string;
+            content_html: string;
+            /** Format: int32 */
+            word_count: number;
+            meta_title: string;
+            meta_description: string;
+            primary_keyword: string;
+            secondary_keywords: string[];
+            content_type: string;
+            content_structure: string;
+            /** @description Editorial: `draft`, `review` or `approved`. */
+            status: string;
+            /** @description On the site: `not_published`, `scheduled`, `publishing`, `published` or `failed`. */
+            site_status: string;
+            /** @description `ai`, `offline` (an offline draft) or `manual`. */
+            source: string;
+            review_note: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description Editor changes; the HTML is sanitised and re-counted. */
+        ContentPatch: {
+            title?: string | null;
+            content_html?: string | null;
+            meta_title?: string | null;
+            meta_description?: string | null;
+            primary_keyword?: string | null;
+            secondary_keywords?: string[] | null;
+            content_type?: string | null;
+            content_structure?: string | null;
+        };
+        ContentSettingsIn: {
+            tone?: string | null;
+            /** Format: int32 */
+            default_words?: number | null;
+            extra_instructions?: string | null;
+            author_profile?: string | null;
+            /**
+             * Format: int32
+             * @description 0 to 6.
+             */
+            in_article_images?: number | null;
+            image_style?: string | null;
+        };
+        ContentSettingsOut: {
+            tone: string;
+            /** Format: int32 */
+            default_words: number;
+            extra_instructions: string;
+            author_profile: string;
+            /** Format: int32 */
+            in_article_images: number;
+            image_style: string;
         };
         Done: {
             ok: boolean;
@@ -1663,6 +2057,67 @@ export interface components {
                 created_at: string;
                 /** Format: date-time */
                 updated_at: string;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_ContentOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                /** Format: int64 */
+                task_id?: number | null;
+                /** Format: int64 */
+                cluster_id?: number | null;
+                /** Format: int64 */
+                idea_id?: number | null;
+                title: string;
+                content_html: string;
+                /** Format: int32 */
+                word_count: number;
+                meta_title: string;
+                meta_description: string;
+                primary_keyword: string;
+                secondary_keywords: string[];
+                content_type: string;
+                content_structure: string;
+                /** @description Editorial: `draft`, `review` or `approved`. */
+                status: string;
+                /** @description On the site: `not_published`, `scheduled`, `publishing`, `published` or `failed`. */
+                site_status: string;
+                /** @description `ai`, `offline` (an offline draft) or `manual`. */
+                source: string;
+                review_note: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_ContentSettingsOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                tone: string;
+                /** Format: int32 */
+                default_words: number;
+                extra_instructions: string;
+                author_profile: string;
+                /** Format: int32 */
+                in_article_images: number;
+                image_style: string;
             };
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -1998,6 +2453,21 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_QueuedOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /** @description What converting ideas into tasks did. */
+            data: {
+                created: number;
+                /** @description Ideas that already had a task (left as they are). */
+                skipped: number;
+                task_ids: number[];
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_Readiness: {
             /** @description Always `true`. */
             success: boolean;
@@ -2119,6 +2589,26 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_TaxonomyOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                taxonomy_type: string;
+                name: string;
+                slug: string;
+                description: string;
+                /** Format: date-time */
+                created_at: string;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_TeamMemberOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -2172,6 +2662,26 @@ export interface components {
                 /** Format: int64 */
                 total_credits: number;
                 rows: components["schemas"]["UsageRow"][];
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Validation: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                checks: components["schemas"]["Check"][];
+                /**
+                 * Format: int32
+                 * @description Share of checks passed, 0–100.
+                 */
+                score: number;
+                /** Format: int32 */
+                word_count: number;
+                /** Format: int32 */
+                target_words?: number | null;
             };
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -2410,6 +2920,26 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Vec_TaxonomyOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                taxonomy_type: string;
+                name: string;
+                slug: string;
+                description: string;
+                /** Format: date-time */
+                created_at: string;
+            }[];
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_Vec_TeamMemberOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -2419,6 +2949,40 @@ export interface components {
                 /** @description Sites granted to this member (admins see every site regardless). */
                 site_ids: number[];
             })[];
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_WriterTaskOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                /** Format: int64 */
+                cluster_id?: number | null;
+                /** Format: int64 */
+                idea_id?: number | null;
+                title: string;
+                brief: string;
+                /** @description The main keyword first. */
+                keywords: string[];
+                content_type: string;
+                content_structure: string;
+                /** Format: int32 */
+                target_words: number;
+                /** @description `queued` or `completed`. */
+                status: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            };
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
@@ -2703,6 +3267,56 @@ export interface components {
             request_id: string;
         };
         /** @description A page of a list, in the list envelope. */
+        ListResponse_ContentOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages.
+             */
+            count: number;
+            /** @description Link to the next page, or null on the last one. */
+            next?: string | null;
+            /** @description Link to the previous page, or null on the first one. */
+            previous?: string | null;
+            results: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                /** Format: int64 */
+                task_id?: number | null;
+                /** Format: int64 */
+                cluster_id?: number | null;
+                /** Format: int64 */
+                idea_id?: number | null;
+                title: string;
+                content_html: string;
+                /** Format: int32 */
+                word_count: number;
+                meta_title: string;
+                meta_description: string;
+                primary_keyword: string;
+                secondary_keywords: string[];
+                content_type: string;
+                content_structure: string;
+                /** @description Editorial: `draft`, `review` or `approved`. */
+                status: string;
+                /** @description On the site: `not_published`, `scheduled`, `publishing`, `published` or `failed`. */
+                site_status: string;
+                /** @description `ai`, `offline` (an offline draft) or `manual`. */
+                source: string;
+                review_note: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            request_id: string;
+        };
+        /** @description A page of a list, in the list envelope. */
         ListResponse_IdeaOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -2957,6 +3571,33 @@ export interface components {
             request_id: string;
         };
         /** @description A page of a list, in the list envelope. */
+        ListResponse_TaxonomyOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages.
+             */
+            count: number;
+            /** @description Link to the next page, or null on the last one. */
+            next?: string | null;
+            /** @description Link to the previous page, or null on the first one. */
+            previous?: string | null;
+            results: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                taxonomy_type: string;
+                name: string;
+                slug: string;
+                description: string;
+                /** Format: date-time */
+                created_at: string;
+            }[];
+            request_id: string;
+        };
+        /** @description A page of a list, in the list envelope. */
         ListResponse_TransactionOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -2989,6 +3630,47 @@ export interface components {
                 description: string;
                 /** Format: date-time */
                 created_at: string;
+            }[];
+            request_id: string;
+        };
+        /** @description A page of a list, in the list envelope. */
+        ListResponse_WriterTaskOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages.
+             */
+            count: number;
+            /** @description Link to the next page, or null on the last one. */
+            next?: string | null;
+            /** @description Link to the previous page, or null on the first one. */
+            previous?: string | null;
+            results: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** Format: int64 */
+                sector_id: number;
+                /** Format: int64 */
+                cluster_id?: number | null;
+                /** Format: int64 */
+                idea_id?: number | null;
+                title: string;
+                brief: string;
+                /** @description The main keyword first. */
+                keywords: string[];
+                content_type: string;
+                content_structure: string;
+                /** Format: int32 */
+                target_words: number;
+                /** @description `queued` or `completed`. */
+                status: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
             }[];
             request_id: string;
         };
@@ -3245,6 +3927,13 @@ export interface components {
             timeout_secs?: number | null;
             is_active?: boolean | null;
         };
+        /** @description What converting ideas into tasks did. */
+        QueuedOut: {
+            created: number;
+            /** @description Ideas that already had a task (left as they are). */
+            skipped: number;
+            task_ids: number[];
+        };
         Readiness: {
             /** @description `"ok"` when the database answered a query. */
             database: string;
@@ -3277,6 +3966,10 @@ export interface components {
         };
         ResetRequestIn: {
             email: string;
+        };
+        ReviewIn: {
+            /** @description Why (required when rejecting). */
+            reason?: string | null;
         };
         RowError: {
             /** @description 1-based line in the file (the header is line 1). */
@@ -3399,6 +4092,10 @@ export interface components {
             industry_id?: number | null;
             is_active?: boolean | null;
         };
+        TaskBulkUpdateIn: {
+            ids: number[];
+            status: string;
+        };
         TaskOut: {
             /** Format: int64 */
             id: number;
@@ -3422,6 +4119,30 @@ export interface components {
             started_at?: string | null;
             /** Format: date-time */
             finished_at?: string | null;
+        };
+        TaxonomyIn: {
+            /** Format: int64 */
+            site_id: number;
+            /** @description `category` or `tag`. */
+            taxonomy_type: string;
+            name: string;
+            description?: string | null;
+        };
+        TaxonomyOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            site_id: number;
+            taxonomy_type: string;
+            name: string;
+            slug: string;
+            description: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        TaxonomyPatch: {
+            name?: string | null;
+            description?: string | null;
         };
         TeamMemberOut: components["schemas"]["UserOut"] & {
             /** @description False until an invited member sets a password. */
@@ -3503,6 +4224,69 @@ export interface components {
             last_login_at?: string | null;
             /** Format: date-time */
             created_at: string;
+        };
+        Validation: {
+            checks: components["schemas"]["Check"][];
+            /**
+             * Format: int32
+             * @description Share of checks passed, 0–100.
+             */
+            score: number;
+            /** Format: int32 */
+            word_count: number;
+            /** Format: int32 */
+            target_words?: number | null;
+        };
+        WriterTaskIn: {
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            /** Format: int64 */
+            cluster_id?: number | null;
+            title: string;
+            brief?: string | null;
+            keywords?: string[];
+            content_type?: string | null;
+            content_structure?: string | null;
+            /** Format: int32 */
+            target_words?: number | null;
+        };
+        WriterTaskOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            site_id: number;
+            /** Format: int64 */
+            sector_id: number;
+            /** Format: int64 */
+            cluster_id?: number | null;
+            /** Format: int64 */
+            idea_id?: number | null;
+            title: string;
+            brief: string;
+            /** @description The main keyword first. */
+            keywords: string[];
+            content_type: string;
+            content_structure: string;
+            /** Format: int32 */
+            target_words: number;
+            /** @description `queued` or `completed`. */
+            status: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        WriterTaskPatch: {
+            title?: string | null;
+            brief?: string | null;
+            keywords?: string[] | null;
+            content_type?: string | null;
+            content_structure?: string | null;
+            /** Format: int32 */
+            target_words?: number | null;
+            status?: string | null;
         };
     };
     responses: never;
@@ -5434,6 +6218,37 @@ export interface operations {
             };
         };
     };
+    bulk_queue_to_writer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdsIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_QueuedOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     idea_filter_options: {
         parameters: {
             query?: never;
@@ -6945,6 +7760,894 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_content: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page: 25 by default, 200 at most. */
+                page_size?: number;
+                /** @description Case-insensitive text search over the resource's searchable fields. */
+                search?: string;
+                /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
+                ordering?: string;
+                site_id?: number;
+                sector_id?: number;
+                cluster_id?: number;
+                status?: string;
+                site_status?: string;
+                content_type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_ContentOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ContentOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    content_filter_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    get_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ContentOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ContentOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approve_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ContentOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ContentOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    submit_for_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ContentOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    content_taxonomies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_TaxonomyOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    content_validation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Validation"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ContentSettingsOut"];
+                };
+            };
+        };
+    };
+    save_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentSettingsIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ContentSettingsOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_tasks: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page: 25 by default, 200 at most. */
+                page_size?: number;
+                /** @description Case-insensitive text search over the resource's searchable fields. */
+                search?: string;
+                /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
+                ordering?: string;
+                site_id?: number;
+                sector_id?: number;
+                cluster_id?: number;
+                status?: string;
+                content_type?: string;
+                content_structure?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_WriterTaskOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WriterTaskIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WriterTaskOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    auto_generate_content: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdsIn"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TaskOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk_delete_tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdsIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Affected"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk_update_tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskBulkUpdateIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Affected"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    task_filter_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    get_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WriterTaskOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WriterTaskPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_WriterTaskOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_taxonomies: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page: 25 by default, 200 at most. */
+                page_size?: number;
+                /** @description Case-insensitive text search over the resource's searchable fields. */
+                search?: string;
+                /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
+                ordering?: string;
+                site_id?: number;
+                taxonomy_type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_TaxonomyOut"];
+                };
+            };
+        };
+    };
+    create_taxonomy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxonomyIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TaxonomyOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_taxonomy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TaxonomyOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_taxonomy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_taxonomy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxonomyPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TaxonomyOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             404: {

@@ -251,27 +251,40 @@ impl MigrationTrait for Migration {
                 vec![Keywords::SiteId.into_iden(), Keywords::SectorId.into_iden(), Keywords::Normalized.into_iden()],
             ))
             .await?;
-        // The list's orderings within a sector, each ending in the id tie-breaker so a page is an index range.
+        // The list's orderings within a sector, over live rows only, each ending in the id tie-breaker so a page
+        // is one index range (forwards or backwards) and the count an index-only scan. Partial indexes are
+        // standard SQL on both databases.
         for (name, column) in [
-            ("ix__keywords__sector_volume", Keywords::Volume),
-            ("ix__keywords__sector_difficulty", Keywords::Difficulty),
-            ("ix__keywords__sector_created", Keywords::CreatedAt),
+            ("ix__keywords__sector_volume", "volume"),
+            ("ix__keywords__sector_difficulty", "difficulty"),
+            ("ix__keywords__sector_created", "created_at"),
+            ("ix__keywords__sector_keyword", "normalized"),
         ] {
             manager
-                .create_index(index(
-                    name,
-                    Keywords::Table,
-                    vec![Keywords::SectorId.into_iden(), column.into_iden(), Keywords::Id.into_iden()],
+                .get_connection()
+                .execute_unprepared(&format!(
+                    "CREATE INDEX {name} ON keywords (sector_id, {column}, id) WHERE deleted_at IS NULL"
                 ))
                 .await?;
         }
-        manager
-            .create_index(index(
-                "ix__keywords__account_site",
-                Keywords::Table,
-                vec![Keywords::AccountId.into_iden(), Keywords::SiteId.into_iden()],
-            ))
-            .await?;
+        // Substring search (`search=shoe`) on PostgreSQL: a trigram index, when the extension is available.
+        if manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            let db = manager.get_connection();
+            let available = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DatabaseBackend::Postgres,
+                    "SELECT 1 AS ok FROM pg_available_extensions WHERE name = 'pg_trgm'",
+                ))
+                .await?
+                .is_some();
+            if available {
+                db.execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm").await?;
+                db.execute_unprepared(
+                    "CREATE INDEX ix__keywords__normalized_trgm ON keywords USING gin (normalized gin_trgm_ops)",
+                )
+                .await?;
+            }
+        }
         manager
             .create_index(index("ix__keywords__cluster", Keywords::Table, vec![Keywords::ClusterId.into_iden()]))
             .await?;

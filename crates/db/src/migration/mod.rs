@@ -9,6 +9,7 @@ mod m20261125_000003_credits_notifications;
 mod m20261125_000004_tasks;
 mod m20261125_000006_ai_config;
 mod m20261125_000007_planner;
+mod m20261125_000008_writer;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_tasks::Migration),
             Box::new(m20261125_000006_ai_config::Migration),
             Box::new(m20261125_000007_planner::Migration),
+            Box::new(m20261125_000008_writer::Migration),
         ]
     }
 }

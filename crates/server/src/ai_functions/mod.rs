@@ -4,8 +4,10 @@
 pub mod auto_cluster;
 pub mod catalogue;
 pub mod connection_test;
+pub mod generate_content;
 pub mod generate_ideas;
 pub mod models;
+pub mod offline_article;
 pub mod offline_ideas;
 pub mod prompts;
 pub mod runner;
@@ -25,5 +27,6 @@ pub fn registry(state: &AppState) -> jobs::Registry {
     jobs::Registry::default()
         .register(connection_test::ConnectionTest { deps: deps.clone() })
         .register(auto_cluster::AutoCluster { deps: deps.clone() })
-        .register(generate_ideas::GenerateIdeas { deps })
+        .register(generate_ideas::GenerateIdeas { deps: deps.clone() })
+        .register(generate_content::GenerateContent { deps })
 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, Order, PaginatorTrait, PrimaryKeyToColumn,
-    QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
 };
 
 use super::envelope::ListResponse;
@@ -20,6 +20,8 @@ use super::error::AppError;
 
 pub const DEFAULT_PAGE_SIZE: u64 = 25;
 pub const MAX_PAGE_SIZE: u64 = 200;
+/// From this offset on, a page is read by its ids first (see `fetch_as`).
+const DEFERRED_OFFSET: u64 = 1_000;
 
 /// The list part of a request's query string; filters are read from it by a [`ListSpec`].
 #[derive(Debug, Clone)]
@@ -299,9 +301,15 @@ impl<E: EntityTrait> ListSpec<E> {
             };
             select = select.order_by(*column, order);
         }
-        // A stable tie-breaker, so rows never move between pages.
+        // A stable tie-breaker, so rows never move between pages. It runs in the direction of the last ordering,
+        // so `(sort column, id)` indexes serve the whole ORDER BY in one scan, forwards or backwards.
+        let direction = requested
+            .split(',')
+            .map(str::trim)
+            .rfind(|p| !p.is_empty())
+            .map_or(Order::Asc, |p| if p.starts_with('-') { Order::Desc } else { Order::Asc });
         for key in E::PrimaryKey::iter() {
-            select = select.order_by(key.into_column(), Order::Asc);
+            select = select.order_by(key.into_column(), direction.clone());
         }
         Ok(select)
     }
@@ -340,7 +348,22 @@ impl<E: EntityTrait> ListSpec<E> {
         let filtered = self.apply_search(select.filter(self.condition(params, None)?), params);
         let ordered = self.apply_ordering(filtered.clone(), params)?;
         let count = filtered.count(db).await?;
-        let rows = extend(ordered).offset(params.offset()).limit(params.page_size).into_model::<M>().all(db).await?;
+        let rows = if params.offset() >= DEFERRED_OFFSET
+            && let Some(key) = E::PrimaryKey::iter().next()
+        {
+            // A deep page: find its ids through the index alone, then read only those rows, instead of reading
+            // and discarding every row before the offset.
+            let ids = ordered
+                .select_only()
+                .column(key.into_column())
+                .offset(params.offset())
+                .limit(params.page_size)
+                .into_query();
+            let page = self.apply_ordering(E::find().filter(key.into_column().in_subquery(ids)), params)?;
+            extend(page).into_model::<M>().all(db).await?
+        } else {
+            extend(ordered).offset(params.offset()).limit(params.page_size).into_model::<M>().all(db).await?
+        };
         let next = (params.offset() + params.page_size < count).then(|| params.link(params.page + 1));
         let previous = (params.page > 1).then(|| params.link(Ord::min(params.page - 1, last_page(count, params))));
         Ok(ListResponse::new(count, next, previous, rows))

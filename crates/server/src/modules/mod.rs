@@ -12,3 +12,4 @@ pub mod planner;
 pub mod sites;
 pub mod system;
 pub mod tasks;
+pub mod writer;

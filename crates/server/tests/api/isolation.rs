@@ -35,6 +35,9 @@ struct World {
     a_keyword: i64,
     a_cluster: i64,
     a_idea: i64,
+    a_writer_task: i64,
+    a_content: i64,
+    a_taxonomy: i64,
     b: Tenant,
 }
 
@@ -114,6 +117,21 @@ async fn world(app: &TestApp) -> World {
         assert_eq!(status, 201, "{idea}");
         idea_ids.push(idea["data"]["id"].as_i64().unwrap());
     }
+    let mut writer = Vec::new();
+    for tenant in [&a, &b] {
+        let (site, sector) = (tenant.site_id, tenant.sector_ids[0]);
+        let mut made = Vec::new();
+        for (path, body) in [
+            ("/api/v1/writer/tasks/", json!({"site_id": site, "sector_id": sector, "title": "Tenant task"})),
+            ("/api/v1/writer/content/", json!({"site_id": site, "sector_id": sector, "title": "Tenant article"})),
+            ("/api/v1/writer/taxonomies/", json!({"site_id": site, "taxonomy_type": "tag", "name": "Tenant tag"})),
+        ] {
+            let (status, row) = app.as_user("POST", path, &tenant.owner, Some(&body)).await;
+            assert_eq!(status, 201, "{path}: {row}");
+            made.push(row["data"]["id"].as_i64().unwrap());
+        }
+        writer.push(made);
+    }
     let mut task_ids = Vec::new();
     for tenant in [&a, &b] {
         let new = jobs::tasks::NewTask {
@@ -131,6 +149,9 @@ async fn world(app: &TestApp) -> World {
         a_keyword: keyword_ids[0],
         a_cluster: cluster_ids[0],
         a_idea: idea_ids[0],
+        a_writer_task: writer[0][0],
+        a_content: writer[0][1],
+        a_taxonomy: writer[0][2],
         a_notification: notifications[0],
         a_transaction_ids: transactions[0].clone(),
         a_custom_sector: sector["data"]["id"].as_i64().unwrap(),
@@ -314,6 +335,59 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
             Case::NotFound { id: w.a_idea, body: Some(json!({"title": "hijacked"})) }
         }
         ("GET", "/api/v1/planner/ideas/filter_options") => Case::OwnAccount { body: None },
+        ("POST", "/api/v1/planner/ideas/bulk_queue_to_writer") => {
+            Case::RefusedField { body: json!({"ids": [w.a_idea]}), field: "ids" }
+        }
+        ("GET", "/api/v1/writer/tasks") => Case::ListWithout { ids: vec![w.a_writer_task] },
+        ("POST", "/api/v1/writer/tasks") => Case::RefusedField {
+            body: json!({"site_id": site, "sector_id": a.sector_ids[0], "title": "spy"}),
+            field: "site_id",
+        },
+        ("GET" | "DELETE", "/api/v1/writer/tasks/{id}") => Case::NotFound { id: w.a_writer_task, body: None },
+        ("PATCH", "/api/v1/writer/tasks/{id}") => {
+            Case::NotFound { id: w.a_writer_task, body: Some(json!({"title": "hijacked"})) }
+        }
+        ("GET", "/api/v1/writer/tasks/filter_options" | "/api/v1/writer/content/filter_options") => {
+            Case::OwnAccount { body: None }
+        }
+        ("POST", "/api/v1/writer/tasks/bulk_delete") => {
+            Case::OwnAccount { body: Some(json!({"ids": [w.a_writer_task]})) }
+        }
+        ("POST", "/api/v1/writer/tasks/bulk_update") => {
+            Case::OwnAccount { body: Some(json!({"ids": [w.a_writer_task], "status": "completed"})) }
+        }
+        ("POST", "/api/v1/writer/tasks/auto_generate_content") => {
+            Case::RefusedField { body: json!({"ids": [w.a_writer_task]}), field: "ids" }
+        }
+        ("GET", "/api/v1/writer/content") => Case::ListWithout { ids: vec![w.a_content] },
+        ("POST", "/api/v1/writer/content") => Case::RefusedField {
+            body: json!({"site_id": site, "sector_id": a.sector_ids[0], "title": "spy"}),
+            field: "site_id",
+        },
+        (
+            "GET" | "DELETE",
+            "/api/v1/writer/content/{id}"
+            | "/api/v1/writer/content/{id}/validation"
+            | "/api/v1/writer/content/{id}/taxonomies",
+        )
+        | ("POST", "/api/v1/writer/content/{id}/submit_review") => Case::NotFound { id: w.a_content, body: None },
+        ("PATCH", "/api/v1/writer/content/{id}") => {
+            Case::NotFound { id: w.a_content, body: Some(json!({"title": "hijacked"})) }
+        }
+        ("POST", "/api/v1/writer/content/{id}/approve" | "/api/v1/writer/content/{id}/reject") => {
+            Case::NotFound { id: w.a_content, body: Some(json!({"reason": "spy"})) }
+        }
+        ("GET", "/api/v1/writer/taxonomies") => Case::ListWithout { ids: vec![w.a_taxonomy] },
+        ("POST", "/api/v1/writer/taxonomies") => Case::RefusedField {
+            body: json!({"site_id": site, "taxonomy_type": "tag", "name": "spy"}),
+            field: "site_id",
+        },
+        ("GET" | "DELETE", "/api/v1/writer/taxonomies/{id}") => Case::NotFound { id: w.a_taxonomy, body: None },
+        ("PATCH", "/api/v1/writer/taxonomies/{id}") => {
+            Case::NotFound { id: w.a_taxonomy, body: Some(json!({"name": "hijacked"})) }
+        }
+        ("GET", "/api/v1/writer/settings") => Case::OwnAccount { body: None },
+        ("PUT", "/api/v1/writer/settings") => Case::OwnAccount { body: Some(json!({"tone": "bravo tone"})) },
         // The library is global: every account reads the same rows.
         (
             "GET",
@@ -443,6 +517,19 @@ async fn no_route_lets_one_account_reach_another() {
         assert_eq!(cluster["data"]["name"], "Tenant topic");
         let (_, idea) = app.as_user("GET", &format!("/api/v1/planner/ideas/{}/", w.a_idea), &w.a.owner, None).await;
         assert_eq!(idea["data"]["title"], "Tenant idea");
+        for (path, field, want) in [
+            (format!("/api/v1/writer/tasks/{}/", w.a_writer_task), "title", "Tenant task"),
+            (format!("/api/v1/writer/content/{}/", w.a_content), "title", "Tenant article"),
+            (format!("/api/v1/writer/taxonomies/{}/", w.a_taxonomy), "name", "Tenant tag"),
+        ] {
+            let (status, row) = app.as_user("GET", &path, &w.a.owner, None).await;
+            assert_eq!((status, row["data"][field].as_str()), (200, Some(want)), "{path}");
+        }
+        let (_, task) =
+            app.as_user("GET", &format!("/api/v1/writer/tasks/{}/", w.a_writer_task), &w.a.owner, None).await;
+        assert_eq!(task["data"]["status"], "queued", "B's bulk update left A's task alone");
+        let (_, settings) = app.as_user("GET", "/api/v1/writer/settings/", &w.a.owner, None).await;
+        assert_ne!(settings["data"]["tone"], "bravo tone");
         let (_, prompt) = app.as_user("GET", "/api/v1/system/prompts/clustering/", &w.a.owner, None).await;
         assert_eq!(
             prompt["data"]["prompt_value"], "alpha secret prompt: {keywords}",

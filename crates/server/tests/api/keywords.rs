@@ -258,3 +258,43 @@ async fn export_round_trips_through_import() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn deep_pages_keep_the_order() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let t = app.tenant("deep-pages@example.com").await;
+        app.set_plan(t.owner.account_id, "growth").await;
+        // 1,200 keywords whose volumes repeat, so the id tie-breaker matters.
+        let csv: String = std::iter::once("keyword,volume\n".to_owned())
+            .chain((0..1200).map(|i| format!("deep keyword {i:04},{}\n", (i * 37) % 100)))
+            .collect();
+        assert_eq!(import_raw(&app, &t, t.sector_ids[0], &csv, "").await.0, 200);
+        let mut expected: Vec<(i64, String)> =
+            (0..1200).map(|i| ((i * 37) % 100, format!("deep keyword {i:04}"))).collect();
+        // Ids follow the file order; ordering=-volume puts the higher id first among equal volumes.
+        let order = |a: &(i64, String), b: &(i64, String)| b.0.cmp(&a.0).then(b.1.cmp(&a.1));
+        expected.sort_by(order);
+        for page in [1, 21, 24] {
+            let url = format!("{LIST}?sector_id={}&ordering=-volume&page_size=50&page={page}", t.sector_ids[0]);
+            let (status, list) = app.as_user("GET", &url, &t.owner, None).await;
+            assert_eq!(status, 200, "{list}");
+            assert_eq!(list["count"], 1200);
+            let start = (page - 1) * 50;
+            let want: Vec<String> = expected[start..start + 50].iter().map(|(_, k)| k.clone()).collect();
+            assert_eq!(keywords_of(&list), want, "page {page}");
+        }
+        let (_, last) = app
+            .as_user(
+                "GET",
+                &format!("{LIST}?sector_id={}&ordering=keyword&page_size=50&page=24", t.sector_ids[0]),
+                &t.owner,
+                None,
+            )
+            .await;
+        assert_eq!(keywords_of(&last).last().map(String::as_str), Some("deep keyword 1199"));
+        assert!(last["next"].is_null() && last["previous"].is_string());
+        app.cleanup().await;
+    })
+    .await;
+}

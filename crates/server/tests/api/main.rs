@@ -24,3 +24,4 @@ mod sites;
 mod smtp;
 mod tasks;
 mod widgets;
+mod writer;

@@ -20,6 +20,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(idea_filter_options))
         .routes(routes!(get_idea, update_idea, delete_idea))
         .routes(routes!(auto_generate_ideas))
+        .routes(routes!(bulk_queue_to_writer))
 }
 
 /// Ideas with their outlines.
@@ -100,4 +101,16 @@ async fn auto_generate_ideas(
     Json(input): Json<GenerateIdeasIn>,
 ) -> Result<Accepted<TaskOut>, AppError> {
     service::start_generation(&state, &caller, input).await.map(Accepted)
+}
+
+/// Turn ideas into writer tasks (one per idea; ideas that already have one are skipped); ideas become `queued`.
+#[utoipa::path(post, path = "/ideas/bulk_queue_to_writer", tag = "planner", security(("bearer" = [])),
+    request_body = crate::modules::planner::keywords::dto::IdsIn,
+    responses((status = 200, body = Envelope<crate::modules::writer::tasks::dto::QueuedOut>), (status = 400, body = ErrorBody)))]
+async fn bulk_queue_to_writer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(input): Json<crate::modules::planner::keywords::dto::IdsIn>,
+) -> Result<Data<crate::modules::writer::tasks::dto::QueuedOut>, AppError> {
+    crate::modules::writer::tasks::service::from_ideas(&state.db, &caller, &input.ids).await.map(Data)
 }

@@ -44,7 +44,8 @@ async fn list_keywords(
     caller: Caller,
     params: ListParams,
 ) -> Result<ListResponse<KeywordOut>, AppError> {
-    Ok(service::list_spec().fetch(&state.db, service::visible(&caller), &params).await?.map(Into::into))
+    let scope = service::list_scope(&state.db, &caller, &params).await?;
+    Ok(service::list_spec().fetch(&state.db, scope, &params).await?.map(Into::into))
 }
 
 /// Add one keyword to a site's sector (409 when it is already there).
@@ -67,7 +68,8 @@ async fn keyword_filter_options(
     caller: Caller,
     params: ListParams,
 ) -> Result<Data<BTreeMap<String, Vec<serde_json::Value>>>, AppError> {
-    service::list_spec().filter_options(&state.db, service::visible(&caller), &params).await.map(Data)
+    let scope = service::list_scope(&state.db, &caller, &params).await?;
+    service::list_spec().filter_options(&state.db, scope, &params).await.map(Data)
 }
 
 /// The keywords matching the list filters as a CSV file (keyword, volume, difficulty, intent, cpc, status,

@@ -1,0 +1,18 @@
+//! The writer (`/api/v1/writer/`): tasks (what to write), content (articles with SEO meta, editorial review),
+//! images and taxonomies.
+
+pub mod content;
+pub mod settings;
+pub mod tasks;
+pub mod taxonomies;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    tasks::routes::routes()
+        .merge(content::routes::routes())
+        .merge(taxonomies::routes::routes())
+        .merge(settings::routes())
+}
