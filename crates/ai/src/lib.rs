@@ -8,6 +8,9 @@
 //! * Thin provider clients in [`providers`]: any OpenAI-compatible endpoint (chat and embeddings), Anthropic
 //!   Messages, Google Gemini, OpenAI Images and Runware. They speak each provider's native structured-output form,
 //!   report exact token usage for credit accounting and share one retry/timeout policy ([`http`]).
+//! * The embedded Offline providers, which need no network or key: [`providers::offline::OfflineText`]
+//!   (deterministic answers per AI function) and [`providers::OfflineImages`], which renders a real PNG title card
+//!   for the prompt, labelled `OFFLINE DRAFT` on the image itself.
 //! * Tolerant structured-output parsing ([`parse`]) and keyword normalisation for matching model output back to
 //!   the input ([`normalise`]); [`lenient`] serde helpers for numbers that arrive as strings.
 //! * The local keyword clustering engine ([`cluster`]): near-duplicate merging, TF-IDF stem and character n-gram

@@ -1,15 +1,18 @@
 //! Provider clients. Each file speaks one provider's wire format and nothing else; retries, timeouts and error
-//! classification come from [`crate::http`].
+//! classification come from [`crate::http`]. The two Offline providers ([`offline`], [`offline_images`]) answer
+//! locally and deterministically, with no network at all.
 
 pub mod anthropic;
 pub mod gemini;
 pub mod offline;
+pub mod offline_images;
 pub mod openai;
 pub mod openai_images;
 pub mod runware;
 
 pub use anthropic::AnthropicChat;
 pub use gemini::GeminiChat;
+pub use offline_images::OfflineImages;
 pub use openai::{JsonMode, MaxTokensField, OpenAiChat, OpenAiEmbeddings};
 pub use openai_images::OpenAiImages;
 pub use runware::{RunwareImages, RunwareOutput};

@@ -1,18 +1,21 @@
-//! Provider clients against local wiremock servers speaking each provider's wire format, and the keyword
-//! clustering engine (`cluster.rs`).
+//! Provider clients against local wiremock servers speaking each provider's wire format, the Offline image
+//! provider (`offline_images.rs`) and the keyword clustering engine (`cluster.rs`).
 
 mod anthropic;
 mod cluster;
 mod common;
 mod embeddings;
 mod gemini;
+mod offline_images;
 mod openai;
 mod openai_images;
 mod runware;
 
 use std::sync::Arc;
 
-use ai::providers::{AnthropicChat, GeminiChat, OpenAiChat, OpenAiEmbeddings, OpenAiImages, RunwareImages};
+use ai::providers::{
+    AnthropicChat, GeminiChat, OfflineImages, OpenAiChat, OpenAiEmbeddings, OpenAiImages, RunwareImages,
+};
 use ai::{Embedder, ImageModel, ProviderConfig, TextModel};
 
 /// The server keeps clients as trait objects chosen from the model catalogue.
@@ -27,9 +30,13 @@ fn clients_are_usable_as_trait_objects() {
     let images: Vec<Arc<dyn ImageModel>> = vec![
         Arc::new(OpenAiImages::new(config("dall-e-3")).unwrap()),
         Arc::new(RunwareImages::new(config("runware:100@1")).unwrap()),
+        Arc::new(OfflineImages::new()),
     ];
     let embedder: Arc<dyn Embedder> = Arc::new(OpenAiEmbeddings::new(config("text-embedding-3-small")).unwrap());
     let ids: Vec<&str> = text.iter().map(|model| model.model_id()).chain(images.iter().map(|m| m.model_id())).collect();
-    assert_eq!(ids, ["gpt-4.1-mini", "claude-sonnet-4-5", "gemini-2.5-flash", "dall-e-3", "runware:100@1"]);
+    assert_eq!(
+        ids,
+        ["gpt-4.1-mini", "claude-sonnet-4-5", "gemini-2.5-flash", "dall-e-3", "runware:100@1", "offline-image"]
+    );
     assert_eq!(embedder.model_id(), "text-embedding-3-small");
 }
