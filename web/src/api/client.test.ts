@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, buildUrl, createApiClient, SESSION_EXPIRED_MESSAGE, type Tokens } from './client';
+import { ApiError, buildUrl, createApiClient, filenameFrom, SESSION_EXPIRED_MESSAGE, type Tokens } from './client';
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -265,5 +265,52 @@ describe('openStream', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(404);
     expect(urlOf(fetchMock.mock.calls[0]![0])).toBe('/api/v1/tasks/9/events/');
+  });
+});
+
+describe('upload and download', () => {
+  it('posts a multipart form without a JSON content type and unwraps the answer', async () => {
+    const { client, fetchMock } = setup();
+    fetchMock.mockResolvedValueOnce(json(200, { success: true, data: { total_rows: 2 }, request_id: 'r' }));
+    const form = new FormData();
+    form.append('file', new Blob(['keyword\nshoes\n'], { type: 'text/csv' }), 'k.csv');
+    const report = await client.upload('/api/v1/planner/keywords/import_keywords', form, { query: { dry_run: true } });
+    expect(report).toEqual({ total_rows: 2 });
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(urlOf(url)).toBe('/api/v1/planner/keywords/import_keywords/?dry_run=true');
+    expect(init?.body).toBe(form);
+    expect((init?.headers as Record<string, string>)['Content-Type']).toBeUndefined();
+    expect(authHeader(init)).toBe('Bearer A1');
+  });
+
+  it('keeps a 422 report as field errors', async () => {
+    const { client, fetchMock } = setup();
+    fetchMock.mockResolvedValueOnce(
+      json(422, { success: false, error: '1 of 2 rows cannot be imported.', code: 'UNPROCESSABLE', errors: { 'line 3: volume': ['Bad.'] } }),
+    );
+    const error = (await client.upload('/api/v1/planner/keywords/import_keywords', new FormData()).catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(422);
+    expect(error.fieldErrors).toEqual({ 'line 3: volume': ['Bad.'] });
+  });
+
+  it('downloads a file with the token and reads its name', async () => {
+    const { client, fetchMock } = setup();
+    fetchMock.mockResolvedValueOnce(
+      new Response('keyword\nshoes\n', {
+        status: 200,
+        headers: { 'Content-Type': 'text/csv', 'Content-Disposition': 'attachment; filename="keywords.csv"' },
+      }),
+    );
+    const file = await client.download('/api/v1/planner/keywords/export', { query: { site_id: 1, status: 'new' } });
+    expect(file.filename).toBe('keywords.csv');
+    expect(await file.blob.text()).toBe('keyword\nshoes\n');
+    expect(urlOf(fetchMock.mock.calls[0]![0])).toBe('/api/v1/planner/keywords/export/?site_id=1&status=new');
+    expect(authHeader(fetchMock.mock.calls[0]![1])).toBe('Bearer A1');
+  });
+
+  it('reads plain and encoded file names', () => {
+    expect(filenameFrom(null)).toBeNull();
+    expect(filenameFrom('attachment; filename=plain.csv')).toBe('plain.csv');
+    expect(filenameFrom("attachment; filename*=UTF-8''caf%C3%A9.csv")).toBe('café.csv');
   });
 });

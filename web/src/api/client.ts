@@ -262,6 +262,8 @@ export function createApiClient(config: ClientConfig) {
     path?: Record<string, string | number>;
     query?: Record<string, unknown>;
     body?: unknown;
+    /** A multipart body (the browser sets its Content-Type with the boundary). */
+    form?: FormData;
     signal?: AbortSignal;
     auth?: boolean;
     accept?: string;
@@ -274,13 +276,13 @@ export function createApiClient(config: ClientConfig) {
 
     const attempt = async (token: string | null): Promise<Response> => {
       const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
-      if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+      if (options.body !== undefined && !options.form) headers['Content-Type'] = 'application/json';
       if (token) headers.Authorization = `Bearer ${token}`;
       try {
         return await doFetch(url, {
           method: method.toUpperCase(),
           headers,
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          body: options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
           signal: options.signal,
         });
       } catch (error) {
@@ -338,6 +340,28 @@ export function createApiClient(config: ClientConfig) {
     return response;
   }
 
+  /** POSTs a multipart form (file uploads); the answer is unwrapped like any call. */
+  function upload<P extends PathsFor<'post'>>(
+    path: P,
+    form: FormData,
+    options: { path?: Record<string, string | number>; query?: Record<string, unknown>; signal?: AbortSignal } = {},
+  ): Promise<ApiResult<'post', P>> {
+    return send('post', path, { ...options, form }) as Promise<ApiResult<'post', P>>;
+  }
+
+  /** GETs a file (CSV export…) with the session's token; the file name comes from Content-Disposition. */
+  async function download<P extends PathsFor<'get'>>(
+    path: P,
+    options: { path?: Record<string, string | number>; query?: Record<string, unknown>; signal?: AbortSignal } = {},
+  ): Promise<{ blob: Blob; filename: string | null }> {
+    const response = await request('get', path, { ...options, accept: '*/*' });
+    if (!response.ok) {
+      const body = await readJson(response).catch(() => undefined);
+      throw toApiError(response.status, body, response.headers.get('X-Request-ID'));
+    }
+    return { blob: await response.blob(), filename: filenameFrom(response.headers.get('Content-Disposition')) };
+  }
+
   function method<M extends HttpMethod>(m: M) {
     return <P extends PathsFor<M>>(path: P, ...args: OptionArgs<OpOf<P, M>>): Promise<ApiResult<M, P>> =>
       send(m, path, (args[0] ?? {}) as Parameters<typeof send>[2]) as Promise<ApiResult<M, P>>;
@@ -350,6 +374,8 @@ export function createApiClient(config: ClientConfig) {
     patch: method('patch'),
     delete: method('delete'),
     openStream,
+    upload,
+    download,
     /** Exposed for tests and for callers that want to renew ahead of time. */
     refreshSession,
   };
@@ -363,4 +389,20 @@ function networkError(): ApiError {
     status: 0,
     code: 'NETWORK_ERROR',
   });
+}
+
+/** `attachment; filename="keywords.csv"` → `keywords.csv` (also the RFC 5987 `filename*=UTF-8''…` form). */
+export function filenameFrom(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // fall through to the plain form
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/.exec(disposition);
+  const name = (plain?.[1] ?? plain?.[2])?.trim();
+  return name || null;
 }

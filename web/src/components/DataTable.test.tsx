@@ -1,4 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import type { Page } from '../api/client';
 import { renderWithProviders } from '../test/render';
@@ -123,5 +124,95 @@ describe('DataTable', () => {
     await screen.findByText('The server ran into a problem.');
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await screen.findByText('Back again');
+  });
+
+  it('keeps a selection across pages for the bulk actions and clears it when the filters change', async () => {
+    const fetchPage = server();
+    const bulk = vi.fn();
+    function Harness() {
+      const [kind, setKind] = useState('a');
+      return (
+        <>
+          <button type="button" onClick={() => setKind('b')}>
+            Other filter
+          </button>
+          <DataTable<Row>
+            label="Sites"
+            queryKey={['test-sites']}
+            fetchPage={fetchPage}
+            columns={columns}
+            rowKey={(r) => r.id}
+            initialPageSize={10}
+            selectable
+            filters={{ kind, empty: '' }}
+            bulkActions={(rows) => (
+              <button type="button" onClick={() => bulk(rows.map((r) => r.id))}>
+                Act
+              </button>
+            )}
+          />
+        </>
+      );
+    }
+    renderWithProviders(<Harness />);
+    await screen.findByText('Site 01');
+    // Filters go out with the page; empty ones are left out.
+    expect(fetchPage).toHaveBeenLastCalledWith({ kind: 'a', page: 1, page_size: 10, ordering: undefined, search: undefined });
+    expect(screen.queryByRole('region', { name: 'Bulk actions' })).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select row 2' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await screen.findByText('Site 11');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select all rows on this page' }));
+    expect(screen.getByTestId('selected-count').textContent).toBe('11 selected');
+    fireEvent.click(screen.getByRole('button', { name: 'Act' }));
+    expect(bulk).toHaveBeenLastCalledWith([2, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    // Unticking one row of a fully chosen page leaves the header box "some".
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select row 12' }));
+    expect((screen.getByRole('checkbox', { name: 'Select all rows on this page' }) as HTMLInputElement).indeterminate).toBe(true);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Other filter' }));
+    await waitFor(() => expect(fetchPage).toHaveBeenLastCalledWith(expect.objectContaining({ kind: 'b', page: 1 })));
+    expect(screen.queryByTestId('selected-count')).toBeNull();
+  });
+
+  it('hides and shows columns from the chooser and remembers the choice', async () => {
+    const withHidden: Column<Row>[] = [...columns, { key: 'extra', header: 'Extra', defaultHidden: true, cell: () => 'x' }];
+    const view = () =>
+      renderWithProviders(
+        <DataTable<Row> label="Sites" queryKey={['test-cols']} fetchPage={server()} columns={withHidden} rowKey={(r) => r.id} columnChooserKey="t" />,
+      );
+    const first = view();
+    await screen.findByText('Site 01');
+    const headers = () => screen.getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers()).toEqual(['Name', 'ID']);
+    fireEvent.click(screen.getByRole('button', { name: 'Columns' }));
+    const menu = screen.getByRole('group', { name: 'Shown columns' });
+    fireEvent.click(within(menu).getByLabelText('Extra'));
+    fireEvent.click(within(menu).getByLabelText('ID'));
+    expect(headers()).toEqual(['Name', 'Extra']);
+    first.unmount();
+    view();
+    await screen.findByText('Site 01');
+    expect(headers()).toEqual(['Name', 'Extra']);
+  });
+
+  it('does not count fixed parameters as filters', async () => {
+    const fetchPage = server([]);
+    renderWithProviders(
+      <DataTable<Row> label="Sites" queryKey={['test-p']} fetchPage={fetchPage} columns={columns} rowKey={(r) => r.id} params={{ site_id: 3 }} filters={{ status: '' }} empty={<p>No sites yet</p>} />,
+    );
+    await screen.findByText('No sites yet');
+    expect(fetchPage).toHaveBeenLastCalledWith({ site_id: 3, page: 1, page_size: 25, ordering: undefined, search: undefined });
+  });
+
+  it('offers to clear filters that match nothing', async () => {
+    const onClear = vi.fn();
+    renderWithProviders(
+      <DataTable<Row> label="Sites" queryKey={['test-f']} fetchPage={server([])} columns={columns} rowKey={(r) => r.id} filters={{ status: 'x' }} onClearFilters={onClear} empty={<p>No sites yet</p>} />,
+    );
+    await screen.findByText('Nothing matches these filters.');
+    expect(screen.queryByText('No sites yet')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(onClear).toHaveBeenCalled();
   });
 });

@@ -233,3 +233,34 @@ export const XCircleIcon = (p: IconProps) => (
     <path d="M9 9l6 6M15 9l-6 6" />
   </Icon>
 );
+export const UploadIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 15V4" />
+    <path d="M7 9l5-5 5 5" />
+    <path d="M5 15v4h14v-4" />
+  </Icon>
+);
+export const DownloadIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 4v11" />
+    <path d="M7 10l5 5 5-5" />
+    <path d="M5 15v4h14v-4" />
+  </Icon>
+);
+export const FilterIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M4 5h16l-6 7.5V19l-4-2v-4.5z" />
+  </Icon>
+);
+export const LockIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="5" y="11" width="14" height="9" rx="2" />
+    <path d="M8 11V8a4 4 0 018 0v3" />
+  </Icon>
+);
+export const PromptIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M5 5h14v10H9l-4 4z" />
+    <path d="M9 9h6M9 12h4" />
+  </Icon>
+);

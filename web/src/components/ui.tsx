@@ -127,7 +127,9 @@ export function LoadingBlock({ label = 'Loading…' }: { label?: string }) {
 // Form fields
 
 const controlBase =
-  'block w-full rounded-md border bg-white px-3 text-sm text-zinc-900 shadow-sm placeholder:text-zinc-400 disabled:cursor-not-allowed disabled:bg-zinc-50 disabled:text-zinc-500 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500 dark:disabled:bg-zinc-800/60';
+  'block rounded-md border bg-white px-3 text-sm text-zinc-900 shadow-sm placeholder:text-zinc-400 disabled:cursor-not-allowed disabled:bg-zinc-50 disabled:text-zinc-500 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500 dark:disabled:bg-zinc-800/60';
+/** Full width unless the caller sets a width of its own (a later `w-full` would win over it in the CSS). */
+const controlWidth = (className: string | undefined) => (/(?:^|\s)w-\S+/.test(className ?? '') ? null : 'w-full');
 const controlBorder = (invalid: boolean) =>
   invalid
     ? 'border-red-500 focus-visible:outline-red-500 dark:border-red-500'
@@ -138,7 +140,7 @@ export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputE
   ref,
 ) {
   const invalid = rest['aria-invalid'] === true || rest['aria-invalid'] === 'true';
-  return <input ref={ref} className={cx(controlBase, controlBorder(invalid), 'h-9', className)} {...rest} />;
+  return <input ref={ref} className={cx(controlBase, controlWidth(className), controlBorder(invalid), 'h-9', className)} {...rest} />;
 });
 
 export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement>>(function Select(
@@ -147,7 +149,7 @@ export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSel
 ) {
   const invalid = rest['aria-invalid'] === true || rest['aria-invalid'] === 'true';
   return (
-    <select ref={ref} className={cx(controlBase, controlBorder(invalid), 'h-9 pr-8', className)} {...rest}>
+    <select ref={ref} className={cx(controlBase, controlWidth(className), controlBorder(invalid), 'h-9 pr-8', className)} {...rest}>
       {children}
     </select>
   );
@@ -156,7 +158,7 @@ export const Select = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSel
 export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement>>(
   function Textarea({ className, ...rest }, ref) {
     const invalid = rest['aria-invalid'] === true || rest['aria-invalid'] === 'true';
-    return <textarea ref={ref} className={cx(controlBase, controlBorder(invalid), 'py-2', className)} {...rest} />;
+    return <textarea ref={ref} className={cx(controlBase, controlWidth(className), controlBorder(invalid), 'py-2', className)} {...rest} />;
   },
 );
 

@@ -87,7 +87,7 @@ function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
 function SiteSelectors({ showSector, className }: { showSector: boolean; className?: string }) {
   const { site, sites, query } = useCurrentSite();
   const setSite = useUiStore((s) => s.setSite);
-  const setSector = useUiStore((s) => s.setSector);
+  const setSectorFor = useUiStore((s) => s.setSectorFor);
   const { sector, sectors, query: sectorQuery } = useCurrentSector(showSector ? (site?.id ?? null) : null);
   const siteId = useId();
   const sectorId = useId();
@@ -134,7 +134,7 @@ function SiteSelectors({ showSector, className }: { showSector: boolean; classNa
           <Select
             id={sectorId}
             value={sector?.id ?? ''}
-            onChange={(e) => setSector(e.target.value ? Number(e.target.value) : null)}
+            onChange={(e) => site && setSectorFor(site.id, e.target.value ? Number(e.target.value) : null)}
             disabled={sectorQuery.isLoading}
             className="h-8 min-w-0 flex-1 py-0 text-[13px] md:w-44 md:flex-none"
             data-testid="sector-selector"

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useAllSites, useSiteSectors } from '../api/queries';
-import { useUiStore } from '../stores/ui';
+import { sectorFor, useUiStore } from '../stores/ui';
 
 /** The site chosen in the header (the stored choice when it still exists, else the first site). */
 export function useCurrentSite() {
@@ -17,17 +17,21 @@ export function useCurrentSite() {
   return { site, sites, query };
 }
 
-/** Active sectors of the current site and the one chosen in the header (null = all sectors). */
+/**
+ * Active sectors of a site and the one chosen in the header for that site (null = all sectors). The choice is
+ * remembered per site: switching sites and back brings it back.
+ */
 export function useCurrentSector(siteId: number | null) {
   const query = useSiteSectors(siteId);
-  const storedId = useUiStore((s) => s.sectorId);
-  const setSector = useUiStore((s) => s.setSector);
+  const storedId = useUiStore((s) => sectorFor(s, siteId));
+  const setSectorFor = useUiStore((s) => s.setSectorFor);
   const sectors = (query.data ?? []).filter((s) => s.is_active);
   const sector = sectors.find((s) => s.id === storedId) ?? null;
 
+  // A remembered sector that was removed (or made inactive) falls back to all sectors.
   useEffect(() => {
-    if (query.isSuccess && storedId !== null && !sector) setSector(null);
-  }, [query.isSuccess, storedId, sector, setSector]);
+    if (siteId !== null && query.isSuccess && storedId !== null && !sector) setSectorFor(siteId, null);
+  }, [siteId, query.isSuccess, storedId, sector, setSectorFor]);
 
   return { sector, sectors, query };
 }
