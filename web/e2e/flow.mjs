@@ -2,7 +2,9 @@
 //
 //   sign up → onboarding (a site with 2 sectors) → dashboard shows the site → Settings/Team invites an editor
 //   → sign out → sign in again → Settings/AI connection test in the progress modal → credit badge −1 → bell
-//   shows the finished task → mark all read → notifications page → task page
+//   shows the finished task → mark all read → notifications page → task page → planner (e2e/planner.mjs: CSV
+//   import with preview, auto-cluster, clusters, ideas with outlines, keyword library, prompts) → phone width
+//   and dark mode
 //
 // Needs web/dist (`npm run build`) and ../target/debug/igny8 (or IGNY8_BIN); Chromium at /usr/bin/chromium (or
 // CHROMIUM_PATH). Screenshots of every step go to web/test-results/. Exits non-zero on any failure and always
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { plannerFlow } from './planner.mjs';
 
 const WEB = dirname(dirname(fileURLToPath(import.meta.url)));
 const DIST = join(WEB, 'dist');
@@ -300,12 +303,14 @@ async function main() {
   if (!/150/.test(credits)) throw new Error(`credit badge shows "${credits}", expected the Free plan's 150 credits`);
   await screenshot('dashboard');
 
-  step('planner page: site and sector selectors, coming-soon state');
+  step('planner page: site and sector selectors; the sector is remembered');
   await page.getByRole('link', { name: 'Keywords', exact: true }).click();
-  await page.getByText('Coming soon in this build').waitFor();
   const sectorSelect = page.locator('[data-testid="sector-selector"]:visible');
   await sectorSelect.selectOption({ label: chosen[1] });
-  await page.getByText(`It will work on: ${siteName} · ${chosen[1]}`).waitFor();
+  await page.getByRole('heading', { name: `No keywords in ${chosen[1]} yet` }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: `No keywords in ${chosen[1]} yet` }).waitFor();
+  if ((await sectorSelect.locator('option:checked').innerText()) !== chosen[1]) throw new Error('sector choice not remembered');
   await screenshot('planner-keywords');
 
   step('settings: sites table and site detail');
@@ -473,6 +478,8 @@ async function main() {
   await page.locator('[data-testid="task-progress"][data-status="succeeded"]').waitFor();
   await screenshot('task-detail');
 
+  await plannerFlow({ page, base, screenshot, step, log, siteName, sectors: chosen });
+
   step('phone width and dark mode');
   const phone = await context.newPage();
   await phone.setViewportSize({ width: 390, height: 844 });
@@ -492,10 +499,40 @@ async function main() {
   await phone.getByRole('button', { name: /Switch to dark mode/ }).click();
   await phone.waitForFunction(() => document.documentElement.classList.contains('dark'));
   await screenshot('phone-sites-dark', phone);
+  await phone.getByRole('button', { name: /Switch to light mode/ }).click();
+  await phone.goto(`${base}/planner/keywords`);
+  await phone.getByRole('table', { name: 'Keywords' }).getByText('stress relief tips').waitFor();
+  await phone.getByText('1–15 of 15').waitFor();
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 0) throw new Error(`the keywords page is ${overflow}px wider than a phone`);
+  await screenshot('phone-keywords', phone);
+  await phone.getByRole('table', { name: 'Keywords' }).getByRole('checkbox', { name: 'Select all rows on this page' }).check();
+  await phone.getByRole('region', { name: 'Bulk actions' }).waitFor();
+  await screenshot('phone-keywords-selected', phone);
+  await phone.getByRole('button', { name: /Switch to dark mode/ }).click();
+  await phone.waitForFunction(() => document.documentElement.classList.contains('dark'));
+  await phone.getByRole('button', { name: 'Import CSV' }).click();
+  await phone.getByRole('dialog', { name: 'Import keywords from CSV' }).waitFor();
+  await screenshot('phone-import-dark', phone);
+  await phone.keyboard.press('Escape');
+  await phone.goto(`${base}/planner/ideas`);
+  await phone.getByRole('table', { name: 'Ideas' }).locator('tbody tr').first().waitFor();
+  await screenshot('phone-ideas-dark', phone);
   await phone.close();
   await page.reload();
   await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
   await screenshot('dashboard-dark');
+  await page.goto(`${base}/planner/keywords`);
+  await page.getByText('1–15 of 15').waitFor();
+  await screenshot('keywords-dark');
+  await page.goto(`${base}/planner/clusters`);
+  await page.getByRole('table', { name: 'Clusters' }).locator('tbody tr').first().waitFor();
+  await page.getByRole('table', { name: 'Clusters' }).locator('tbody tr').first().getByRole('link').first().click();
+  await page.getByTestId('cluster-idea').first().getByRole('button').first().click();
+  await page.getByTestId('cluster-idea').first().getByTestId('idea-outline').waitFor();
+  await screenshot('cluster-detail-dark');
+  await page.goto(`${base}/`);
+  await waitForSelectedSite(siteName);
   await page.getByTestId('notification-bell').click();
   await page.getByRole('dialog', { name: 'Notifications' }).getByText('Finished: connection test').waitFor();
   await screenshot('bell-dark');

@@ -21,6 +21,12 @@ const SiteDetail = lazy(() => import('./pages/settings/SiteDetail'));
 const Team = lazy(() => import('./pages/settings/Team'));
 const AccountSettings = lazy(() => import('./pages/settings/Account'));
 const AiSettings = lazy(() => import('./pages/settings/Ai'));
+const PromptsSettings = lazy(() => import('./pages/settings/Prompts'));
+const Keywords = lazy(() => import('./pages/planner/Keywords'));
+const Clusters = lazy(() => import('./pages/planner/Clusters'));
+const ClusterDetail = lazy(() => import('./pages/planner/ClusterDetail'));
+const Ideas = lazy(() => import('./pages/planner/Ideas'));
+const KeywordLibrary = lazy(() => import('./pages/library/KeywordLibrary'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const TaskDetail = lazy(() => import('./pages/TaskDetail'));
 const NotFound = lazy(() => import('./pages/NotFound'));
@@ -81,21 +87,23 @@ export function AppRoutes() {
         <Route element={<RequireAuth><AppLayout /></RequireAuth>}>
           <Route index element={<Dashboard />} />
           <Route path="planner" element={<Navigate to="/planner/keywords" replace />} />
-          <Route path="planner/keywords" element={coming('keywords')} />
-          <Route path="planner/clusters" element={coming('clusters')} />
-          <Route path="planner/ideas" element={coming('ideas')} />
+          <Route path="planner/keywords" element={<Keywords />} />
+          <Route path="planner/clusters" element={<Clusters />} />
+          <Route path="planner/clusters/:clusterId" element={<ClusterDetail />} />
+          <Route path="planner/ideas" element={<Ideas />} />
           <Route path="writer" element={<Navigate to="/writer/tasks" replace />} />
           <Route path="writer/tasks" element={coming('tasks')} />
           <Route path="writer/drafts" element={coming('drafts')} />
           <Route path="writer/images" element={coming('images')} />
           <Route path="writer/review" element={coming('review')} />
-          <Route path="keywords-library" element={coming('library')} />
+          <Route path="keywords-library" element={<KeywordLibrary />} />
           <Route path="settings" element={<Navigate to="/settings/sites" replace />} />
           <Route path="settings/sites" element={<Sites />} />
           <Route path="settings/sites/:siteId" element={<SiteDetail />} />
           <Route path="settings/team" element={<Team />} />
           <Route path="settings/account" element={<AccountSettings />} />
           <Route path="settings/ai" element={<AiSettings />} />
+          <Route path="settings/prompts" element={<PromptsSettings />} />
           <Route path="notifications" element={<Notifications />} />
           <Route path="tasks/:taskId" element={<TaskDetail />} />
           <Route path="*" element={<NotFound />} />

@@ -35,3 +35,34 @@ export type CreditBalance = S['BalanceOut'];
 export function canRunAi(role: string | undefined | null): boolean {
   return role === 'owner' || role === 'admin' || role === 'editor' || role === 'developer';
 }
+
+// Planner
+export type Keyword = S['KeywordOut'];
+export type KeywordInput = S['KeywordIn'];
+export type KeywordPatch = S['KeywordPatch'];
+export type Cluster = S['ClusterOut'];
+export type ClusterInput = S['ClusterIn'];
+export type ClusterPatch = S['ClusterPatch'];
+export type Idea = S['IdeaOut'];
+export type IdeaPatch = S['IdeaPatch'];
+export type OutlineSection = S['SectionOut'];
+export type SeedKeyword = S['SeedKeywordOut'];
+export type SectorStats = S['SectorStatsOut'];
+export type ImportReport = S['ImportReport'];
+export type RowError = S['RowError'];
+
+export const INTENTS = ['informational', 'commercial', 'transactional', 'navigational'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+// AI settings
+export type Prompt = S['PromptOut'];
+export type PromptVariable = S['PromptVariableOut'];
+export type ModelChoice = S['ModelChoiceOut'];
+
+/**
+ * Work the offline provider wrote is labelled: `source == "offline"` on ideas, a description that starts with
+ * "Offline draft" elsewhere.
+ */
+export function isOfflineDraft(item: { source?: string | null; description?: string | null }): boolean {
+  return item.source === 'offline' || (item.description ?? '').trimStart().startsWith('Offline draft');
+}

@@ -10,6 +10,7 @@ import {
   ImageIcon,
   ListIcon,
   PenIcon,
+  PromptIcon,
   SparkIcon,
   TagIcon,
   UsersIcon,
@@ -52,15 +53,21 @@ export const navGroups: NavGroup[] = [
     items: [
       { to: '/settings/sites', label: 'Sites', icon: GlobeIcon },
       { to: '/settings/ai', label: 'AI', icon: SparkIcon },
+      { to: '/settings/prompts', label: 'Prompts', icon: PromptIcon },
       { to: '/settings/team', label: 'Team', icon: UsersIcon },
       { to: '/settings/account', label: 'Account', icon: BuildingIcon },
     ],
   },
 ];
 
-/** Which header selectors a page shows: planner/writer pages work per site and sector; settings need neither. */
+/**
+ * Which header selectors a page shows: planner/writer pages and the keyword library work per site and sector;
+ * settings need neither.
+ */
 export function selectorsFor(pathname: string): { site: boolean; sector: boolean } {
-  if (pathname.startsWith('/planner') || pathname.startsWith('/writer')) return { site: true, sector: true };
-  if (pathname === '/' || pathname.startsWith('/keywords-library')) return { site: true, sector: false };
+  if (pathname.startsWith('/planner') || pathname.startsWith('/writer') || pathname.startsWith('/keywords-library')) {
+    return { site: true, sector: true };
+  }
+  if (pathname === '/') return { site: true, sector: false };
   return { site: false, sector: false };
 }

@@ -1,4 +1,7 @@
 import { Link } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api';
+import { useIdeaCount, useKeywordCount } from '../api/planner';
 import { useIndustries, useMe, useTeam } from '../api/queries';
 import { isAdminRole } from '../api/types';
 import { CheckIcon, ChevronRightIcon, GlobeIcon } from '../components/icons';
@@ -63,9 +66,29 @@ function ChecklistItem({ done, children, to, soon }: { done: boolean; children: 
   );
 }
 
+/** Keywords, clusters and ideas of the site: the first stages of the pipeline with real numbers. */
+function usePipelineCounts(siteId: number | null) {
+  const scope = siteId === null ? null : { site_id: siteId };
+  const keywords = useKeywordCount(scope);
+  const clusters = useQuery({
+    queryKey: ['planner', 'clusters', 'count', scope ?? {}],
+    queryFn: async () => (await api.get('/api/v1/planner/clusters', { query: { ...scope!, page_size: 1 } })).count,
+    enabled: scope !== null,
+  });
+  const ideas = useIdeaCount(scope);
+  return { Keywords: keywords.data, Clusters: clusters.data, Ideas: ideas.data } as Record<string, number | undefined>;
+}
+
+const PIPELINE_LINKS: Record<string, string> = {
+  Keywords: '/planner/keywords',
+  Clusters: '/planner/clusters',
+  Ideas: '/planner/ideas',
+};
+
 export default function Dashboard() {
   const me = useMe();
   const { site, sites, query } = useCurrentSite();
+  const counts = usePipelineCounts(site?.id ?? null);
   const { sectors } = useCurrentSector(site?.id ?? null);
   const industries = useIndustries();
   const admin = isAdminRole(me.data?.user.role);
@@ -186,7 +209,7 @@ export default function Dashboard() {
                   Invite your team
                 </ChecklistItem>
               )}
-              <ChecklistItem done={false} soon>
+              <ChecklistItem done={(counts.Clusters ?? 0) > 0} to={(counts.Keywords ?? 0) > 0 ? '/planner/clusters' : '/planner/keywords'}>
                 Add keywords and let IGNY8 cluster them
               </ChecklistItem>
             </ul>
@@ -210,14 +233,28 @@ export default function Dashboard() {
             <ol className="flex flex-wrap items-center gap-2 text-sm">
               {PIPELINE.map((stage, i) => (
                 <li key={stage} className="flex items-center gap-2">
-                  <span className="rounded-md border border-dashed border-zinc-300 px-3 py-1.5 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
-                    {stage}
-                  </span>
+                  {PIPELINE_LINKS[stage] ? (
+                    <Link
+                      to={PIPELINE_LINKS[stage]}
+                      className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-zinc-800 hover:border-accent-400 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+                      data-testid={`pipeline-${stage.toLowerCase()}`}
+                    >
+                      {stage}{' '}
+                      <span className="ml-1 font-semibold tabular-nums">{counts[stage] === undefined ? '…' : formatNumber(counts[stage])}</span>
+                    </Link>
+                  ) : (
+                    <span className="rounded-md border border-dashed border-zinc-300 px-3 py-1.5 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
+                      {stage}
+                    </span>
+                  )}
                   {i < PIPELINE.length - 1 && <ChevronRightIcon size={14} className="text-zinc-300 dark:text-zinc-600" />}
                 </li>
               ))}
             </ol>
-            <p className="mt-3 text-xs text-zinc-500 dark:text-zinc-400">Coming soon in this build: no numbers are shown until they are real.</p>
+            <p className="mt-3 text-xs text-zinc-500 dark:text-zinc-400">
+              Counts for {site?.name ?? 'the site'}. The dashed stages come with the writer and publisher: no numbers are
+              shown until they are real.
+            </p>
           </Card>
         </div>
       )}

@@ -137,9 +137,9 @@ export default function Onboarding() {
             <p className="mt-1 mb-6 text-sm text-zinc-500 dark:text-zinc-400">
               Keywords are where content planning starts: import a CSV or pick from the keyword library.
             </p>
-            <Alert tone="info" title="Available soon">
-              Keyword import and the keyword library are not part of this build yet. Your site and sectors are ready for
-              them.
+            <Alert tone="info" title="Next, in the planner">
+              Once this setup is done, import a CSV on <strong>Planner → Keywords</strong> (with a preview before
+              anything is saved) or pick keywords for your sectors in the <strong>Keyword Library</strong>.
             </Alert>
             <div className="mt-6 flex justify-between gap-2">
               <Button onClick={() => setStep(1)}>Back</Button>

@@ -22,6 +22,12 @@ const balance = (total: number) =>
     data: { credits: total, bonus_credits: 0, total, plan_included_credits: 150, plan: 'free', used_this_period: 0 },
   });
 
+const MODELS = [
+  { id: 1, provider: 'offline', model_id: 'offline', display_name: 'Offline drafts', model_type: 'text', tokens_per_credit: 1000, credits_per_image: 0, is_default: true },
+  { id: 2, provider: 'offline', model_id: 'offline-image', display_name: 'Offline title cards', model_type: 'image', tokens_per_credit: 1000, credits_per_image: 1, is_default: false },
+];
+const models = () => envelope(MODELS);
+
 describe('Settings → AI', () => {
   beforeEach(() => {
     useAuthStore.setState({ access: 'A1', refresh: 'R1', user: null, notice: null });
@@ -32,6 +38,7 @@ describe('Settings → AI', () => {
     const fetchMock = routeFetch({
       'GET /api/v1/auth/me/': () => me('editor'),
       'GET /api/v1/billing/credits/balance/': () => balance(150),
+      'GET /api/v1/system/ai/models/': models,
       'POST /api/v1/system/ai/test_connection/': () => envelope(makeTask()),
       'GET /api/v1/tasks/7/events/': () => stream.response,
     });
@@ -64,6 +71,7 @@ describe('Settings → AI', () => {
       routeFetch({
         'GET /api/v1/auth/me/': () => me('owner'),
         'GET /api/v1/billing/credits/balance/': () => balance(5),
+        'GET /api/v1/system/ai/models/': models,
         'POST /api/v1/system/ai/test_connection/': () =>
           jsonResponse(402, {
             success: false,
@@ -88,6 +96,7 @@ describe('Settings → AI', () => {
     const fetchMock = routeFetch({
       'GET /api/v1/auth/me/': () => me('viewer'),
       'GET /api/v1/billing/credits/balance/': () => balance(150),
+      'GET /api/v1/system/ai/models/': models,
     });
     vi.stubGlobal('fetch', fetchMock);
     renderWithProviders(<AiSettings />);
@@ -95,5 +104,22 @@ describe('Settings → AI', () => {
     const button = screen.getByRole('button', { name: 'Test AI connection' }) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
     expect(button.parentElement?.getAttribute('title')).toMatch(/Viewers cannot run AI operations/);
+  });
+
+  it('lists the models the account can use with their credit rates', async () => {
+    vi.stubGlobal(
+      'fetch',
+      routeFetch({
+        'GET /api/v1/auth/me/': () => me('owner'),
+        'GET /api/v1/billing/credits/balance/': () => balance(150),
+        'GET /api/v1/system/ai/models/': models,
+      }),
+    );
+    renderWithProviders(<AiSettings />);
+    const list = await screen.findByRole('list', { name: 'Available models' });
+    const rows = within(list).getAllByRole('listitem');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.textContent).toMatch(/Offline drafts.*offline\/offline.*Default.*1 credit per 1,000 tokens/);
+    expect(rows[1]!.textContent).toMatch(/Offline title cards.*1 credit per image/);
   });
 });

@@ -3,11 +3,12 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api';
 import { isApiError } from '../../api/client';
+import { useAiModels } from '../../api/planner';
 import { useCreditBalance, useMe } from '../../api/queries';
 import { canRunAi, type Task } from '../../api/types';
 import { CheckCircleIcon, CoinIcon, PlugIcon, XCircleIcon } from '../../components/icons';
 import { ProgressModal } from '../../components/ProgressModal';
-import { Alert, Badge, Button, Card, ErrorAlert, Field, Input, PageHeader, formatNumber } from '../../components/ui';
+import { Alert, Badge, Button, ButtonLink, Card, ErrorAlert, Field, Input, LoadingBlock, PageHeader, formatNumber } from '../../components/ui';
 import { formatDateTime } from '../../lib/time';
 
 /** What the connection test costs at least (the server's `min_credits` for it); a long answer may cost more. */
@@ -67,6 +68,45 @@ function LastCheck({ task }: { task: Task }) {
         </p>
       </div>
     </div>
+  );
+}
+
+function Models() {
+  const models = useAiModels();
+  const list = models.data ?? [];
+  return (
+    <Card
+      title="Models"
+      description="The models your account can use, and what they cost in credits."
+      actions={<ButtonLink size="sm" to="/settings/prompts">Edit prompts</ButtonLink>}
+    >
+      {models.isLoading ? (
+        <LoadingBlock />
+      ) : models.isError ? (
+        <ErrorAlert error={models.error} />
+      ) : list.length === 0 ? (
+        <p className="text-sm text-zinc-500 dark:text-zinc-400">No models are available.</p>
+      ) : (
+        <ul className="-my-3 divide-y divide-zinc-100 dark:divide-zinc-800" aria-label="Available models">
+          {list.map((m) => (
+            <li key={m.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-3 text-sm">
+              <span className="font-medium text-zinc-900 dark:text-zinc-100">{m.display_name}</span>
+              <code className="text-xs text-zinc-500 dark:text-zinc-400">
+                {m.provider}/{m.model_id}
+              </code>
+              <Badge className="capitalize">{m.model_type}</Badge>
+              {m.is_default && <Badge tone="accent">Default</Badge>}
+              {m.provider === 'offline' && <Badge tone="warning">Offline drafts</Badge>}
+              <span className="ml-auto text-[13px] text-zinc-500 dark:text-zinc-400">
+                {m.model_type === 'image'
+                  ? `${formatNumber(m.credits_per_image)} credit${m.credits_per_image === 1 ? '' : 's'} per image`
+                  : `1 credit per ${formatNumber(m.tokens_per_credit)} tokens`}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
   );
 }
 
@@ -161,6 +201,8 @@ export default function AiSettings() {
           {last && <LastCheck task={last} />}
         </form>
       </Card>
+
+      <Models />
 
       <ProgressModal
         taskId={running?.id ?? null}
