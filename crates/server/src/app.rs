@@ -42,6 +42,10 @@ pub struct AppState {
     pub text_model: Arc<dyn ai::TextModel>,
     /// Seals provider keys at rest.
     pub cipher: Arc<Cipher>,
+    /// Generated image files.
+    pub images: Arc<dyn crate::storage::ImageStore>,
+    /// Signs links to image files.
+    pub signer: Arc<crate::security::signed_url::UrlSigner>,
 }
 
 impl AppState {
@@ -50,12 +54,26 @@ impl AppState {
         let keys = Keys::from_secret(config.secret_key.expose());
         let cipher = Arc::new(Cipher::from_secret(config.secret_key.expose()));
         let events = Events::default().with_postgres_relay(&db);
+        let signer = Arc::new(crate::security::signed_url::UrlSigner::from_secret(config.secret_key.expose()));
+        let images: Arc<dyn crate::storage::ImageStore> = Arc::new(crate::storage::LocalDisk::new(config.image_root()));
         let limiters = Limiters::from_config(&config);
         let mailer = Mailer::from_config(&config)?;
         let queue = jobs::Queue::open(&db, jobs::QueueConfig::default()).await?;
         let text_model = crate::ai_functions::models::text_model(&config)?;
         let (keys, limiters) = (Arc::new(keys), Arc::new(limiters));
-        Ok(Self { db, config: Arc::new(config), keys, limiters, mailer, events, queue, text_model, cipher })
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            keys,
+            limiters,
+            mailer,
+            events,
+            queue,
+            text_model,
+            cipher,
+            images,
+            signer,
+        })
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Config {
     pub bind: SocketAddr,
     /// Folder for the SQLite file, stored images, the mail outbox and the generated secret key.
     pub data_dir: PathBuf,
+    /// Where generated images are stored; empty means `<data_dir>/images`.
+    pub image_dir: String,
     /// Key for signing tokens and encrypting secrets; empty means "generate one into the data folder".
     pub secret_key: Secret,
     /// Run pending migrations when `serve` or `worker` starts.
@@ -124,6 +126,7 @@ impl Default for Config {
             database_url: String::new(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("./data"),
+            image_dir: String::new(),
             secret_key: Secret::default(),
             auto_migrate: true,
             cors_origins: Vec::new(),
@@ -161,6 +164,8 @@ impl fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url()))
             .field("bind", &self.bind)
             .field("data_dir", &self.data_dir)
+            .field("image_dir", &self.image_dir)
+            .field("image_dir", &self.image_dir)
             .field("secret_key", &self.secret_key)
             .field("auto_migrate", &self.auto_migrate)
             .field("cors_origins", &self.cors_origins)
@@ -287,6 +292,11 @@ impl Config {
         } else {
             self.public_url.trim_end_matches('/').to_owned()
         }
+    }
+
+    /// The directory generated images are stored in.
+    pub fn image_root(&self) -> PathBuf {
+        if self.image_dir.is_empty() { self.data_dir.join("images") } else { PathBuf::from(&self.image_dir) }
     }
 
     /// The database URL in force: the configured one, or the SQLite file in the data folder.

@@ -15,6 +15,7 @@ pub mod planner_cli;
 pub mod secrets;
 pub mod security;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;
 pub mod users_cli;
 pub mod worker;

@@ -1404,6 +1404,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/writer/content/generate_image_prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Describe images for up to 10 articles: one featured and N in-article prompts each (N from the writer
+         *     settings), as `pending` images (202 with the task to watch).
+         */
+        post: operations["generate_image_prompts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/writer/content/{id}": {
         parameters: {
             query?: never;
@@ -1500,6 +1520,111 @@ export interface paths {
         get: operations["content_validation"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Images (filters: site_id, content_id, image_type, status), each with a signed file link once generated. */
+        get: operations["list_images"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/images/bulk_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set images back to `pending` (to generate failed ones again). */
+        post: operations["bulk_update_images"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/images/content_images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Images grouped per article: the featured one and the in-article ones in order. */
+        get: operations["content_images"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/images/generate_images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate pending or failed images (202 with the task to watch); credits are charged per image made. */
+        post: operations["generate_images"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/images/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The image file, with its content type and caching headers. Open with the signed link from the image (no
+         *     sign-in), or with the usual credentials.
+         */
+        get: operations["image_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/writer/images/{id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a new version of one image (202). */
+        post: operations["regenerate_image"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1839,6 +1964,14 @@ export interface components {
         ConnectionTestIn: {
             /** @description Text the model should echo (200 characters at most). */
             message?: string | null;
+        };
+        /** @description The images of one article: the featured one and the in-article ones in reading order. */
+        ContentImagesOut: {
+            /** Format: int64 */
+            content_id: number;
+            title: string;
+            featured?: components["schemas"]["ImageOut"] | null;
+            in_article: components["schemas"]["ImageOut"][];
         };
         ContentIn: {
             /** Format: int64 */
@@ -2697,6 +2830,21 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Vec_ContentImagesOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                content_id: number;
+                title: string;
+                featured?: components["schemas"]["ImageOut"] | null;
+                in_article: components["schemas"]["ImageOut"][];
+            }[];
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_Vec_FunctionSettingOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -3104,6 +3252,40 @@ export interface components {
         IdsIn: {
             ids: number[];
         };
+        ImageBulkIn: {
+            ids: number[];
+            /** @description Only `pending` (to retry failed images) is accepted; generation sets the others. */
+            status: string;
+        };
+        ImageOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            content_id: number;
+            /** Format: int64 */
+            site_id: number;
+            /** @description `featured` or `in_article`. */
+            image_type: string;
+            /** Format: int32 */
+            position: number;
+            prompt: string;
+            negative_prompt: string;
+            /** @description `pending`, `generated` or `failed`. */
+            status: string;
+            error?: string | null;
+            mime?: string | null;
+            /** Format: int32 */
+            width?: number | null;
+            /** Format: int32 */
+            height?: number | null;
+            /** Format: int64 */
+            size_bytes?: number | null;
+            model?: string | null;
+            /** @description A signed link to the file (no sign-in needed, valid for a day) once generated. */
+            file_url?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /** @description What an import or library add did (or, for a dry run, would do). */
         ImportReport: {
             /** @description Data rows read. */
@@ -3353,6 +3535,50 @@ export interface components {
                 source: string;
                 /** Format: date-time */
                 created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            request_id: string;
+        };
+        /** @description A page of a list, in the list envelope. */
+        ListResponse_ImageOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages.
+             */
+            count: number;
+            /** @description Link to the next page, or null on the last one. */
+            next?: string | null;
+            /** @description Link to the previous page, or null on the first one. */
+            previous?: string | null;
+            results: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                content_id: number;
+                /** Format: int64 */
+                site_id: number;
+                /** @description `featured` or `in_article`. */
+                image_type: string;
+                /** Format: int32 */
+                position: number;
+                prompt: string;
+                negative_prompt: string;
+                /** @description `pending`, `generated` or `failed`. */
+                status: string;
+                error?: string | null;
+                mime?: string | null;
+                /** Format: int32 */
+                width?: number | null;
+                /** Format: int32 */
+                height?: number | null;
+                /** Format: int64 */
+                size_bytes?: number | null;
+                model?: string | null;
+                /** @description A signed link to the file (no sign-in needed, valid for a day) once generated. */
+                file_url?: string | null;
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -7864,6 +8090,45 @@ export interface operations {
             };
         };
     };
+    generate_image_prompts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdsIn"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TaskOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_content: {
         parameters: {
             query?: never;
@@ -8134,6 +8399,206 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_Validation"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_images: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page: 25 by default, 200 at most. */
+                page_size?: number;
+                /** @description Case-insensitive text search over the resource's searchable fields. */
+                search?: string;
+                /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
+                ordering?: string;
+                content_id?: number;
+                image_type?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_ImageOut"];
+                };
+            };
+        };
+    };
+    bulk_update_images: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageBulkIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Affected"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    content_images: {
+        parameters: {
+            query: {
+                /** @description Comma-separated content ids (up to 100). */
+                content_ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_ContentImagesOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    generate_images: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdsIn"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TaskOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    image_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                expires: number | null;
+                sig: string | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    regenerate_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TaskOut"];
+                };
+            };
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             404: {

@@ -6,6 +6,8 @@ pub mod catalogue;
 pub mod connection_test;
 pub mod generate_content;
 pub mod generate_ideas;
+pub mod generate_image_prompts;
+pub mod generate_images;
 pub mod models;
 pub mod offline_article;
 pub mod offline_ideas;
@@ -23,10 +25,13 @@ pub fn registry(state: &AppState) -> jobs::Registry {
         events: state.events.clone(),
         model: state.text_model.clone(),
         cipher: state.cipher.clone(),
+        images: state.images.clone(),
     });
     jobs::Registry::default()
         .register(connection_test::ConnectionTest { deps: deps.clone() })
         .register(auto_cluster::AutoCluster { deps: deps.clone() })
         .register(generate_ideas::GenerateIdeas { deps: deps.clone() })
-        .register(generate_content::GenerateContent { deps })
+        .register(generate_content::GenerateContent { deps: deps.clone() })
+        .register(generate_image_prompts::GenerateImagePrompts { deps: deps.clone() })
+        .register(generate_images::GenerateImages { deps })
 }

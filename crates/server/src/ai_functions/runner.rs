@@ -20,6 +20,7 @@ pub struct AiDeps {
     /// The configured model, used when the catalogue names none.
     pub model: Arc<dyn TextModel>,
     pub cipher: Arc<Cipher>,
+    pub images: Arc<dyn crate::storage::ImageStore>,
 }
 
 /// Provider failures: rate limits, 5xx, timeouts and network trouble are worth a later retry; the rest (bad key,

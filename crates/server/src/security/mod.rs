@@ -3,4 +3,5 @@
 pub mod cipher;
 pub mod jwt;
 pub mod password;
+pub mod signed_url;
 pub mod token;

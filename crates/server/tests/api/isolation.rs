@@ -38,6 +38,7 @@ struct World {
     a_writer_task: i64,
     a_content: i64,
     a_taxonomy: i64,
+    a_image: i64,
     b: Tenant,
 }
 
@@ -132,6 +133,29 @@ async fn world(app: &TestApp) -> World {
         }
         writer.push(made);
     }
+    // An image row per account (generated images need the worker; the row is enough for access checks).
+    let mut image_ids = Vec::new();
+    for (tenant, made) in [(&a, &writer[0]), (&b, &writer[1])] {
+        use db::sea_orm::{ActiveValue::Set, EntityTrait};
+        let now = chrono::Utc::now();
+        let row = db::entities::image::ActiveModel {
+            account_id: Set(tenant.owner.account_id),
+            site_id: Set(tenant.site_id),
+            sector_id: Set(tenant.sector_ids[0]),
+            content_id: Set(made[1]),
+            image_type: Set("featured".into()),
+            position: Set(0),
+            prompt: Set("tenant image".into()),
+            negative_prompt: Set(String::new()),
+            status: Set("generated".into()),
+            file_path: Set(Some(format!("{}/x.png", tenant.owner.account_id))),
+            mime: Set(Some("image/png".into())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        image_ids.push(db::entities::image::Entity::insert(row).exec(&app.db).await.unwrap().last_insert_id);
+    }
     let mut task_ids = Vec::new();
     for tenant in [&a, &b] {
         let new = jobs::tasks::NewTask {
@@ -152,6 +176,7 @@ async fn world(app: &TestApp) -> World {
         a_writer_task: writer[0][0],
         a_content: writer[0][1],
         a_taxonomy: writer[0][2],
+        a_image: image_ids[0],
         a_notification: notifications[0],
         a_transaction_ids: transactions[0].clone(),
         a_custom_sector: sector["data"]["id"].as_i64().unwrap(),
@@ -387,6 +412,22 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
             Case::NotFound { id: w.a_taxonomy, body: Some(json!({"name": "hijacked"})) }
         }
         ("GET", "/api/v1/writer/settings") => Case::OwnAccount { body: None },
+        ("GET", "/api/v1/writer/images") => Case::ListWithout { ids: vec![w.a_image] },
+        ("GET", "/api/v1/writer/images/content_images") => {
+            Case::CoveredBy("images::an_article_gets_three_stored_images_and_goes_to_review")
+        }
+        ("GET", "/api/v1/writer/images/{id}/file") | ("POST", "/api/v1/writer/images/{id}/regenerate") => {
+            Case::NotFound { id: w.a_image, body: None }
+        }
+        ("POST", "/api/v1/writer/images/bulk_update") => {
+            Case::OwnAccount { body: Some(json!({"ids": [w.a_image], "status": "pending"})) }
+        }
+        ("POST", "/api/v1/writer/images/generate_images") => {
+            Case::RefusedField { body: json!({"ids": [w.a_image]}), field: "ids" }
+        }
+        ("POST", "/api/v1/writer/content/generate_image_prompts") => {
+            Case::RefusedField { body: json!({"ids": [w.a_content]}), field: "ids" }
+        }
         ("PUT", "/api/v1/writer/settings") => Case::OwnAccount { body: Some(json!({"tone": "bravo tone"})) },
         // The library is global: every account reads the same rows.
         (
@@ -469,8 +510,12 @@ async fn no_route_lets_one_account_reach_another() {
                 }
                 Case::CoveredBy(test) => {
                     // The named test must exist, so renaming it cannot silently drop the coverage.
-                    let sources =
-                        [include_str!("notifications.rs"), include_str!("ai_settings.rs"), include_str!("keywords.rs")];
+                    let sources = [
+                        include_str!("notifications.rs"),
+                        include_str!("ai_settings.rs"),
+                        include_str!("keywords.rs"),
+                        include_str!("images.rs"),
+                    ];
                     let name = test.rsplit("::").next().unwrap();
                     assert!(
                         sources.iter().any(|s| s.contains(&format!("fn {name}("))),
@@ -528,6 +573,8 @@ async fn no_route_lets_one_account_reach_another() {
         let (_, task) =
             app.as_user("GET", &format!("/api/v1/writer/tasks/{}/", w.a_writer_task), &w.a.owner, None).await;
         assert_eq!(task["data"]["status"], "queued", "B's bulk update left A's task alone");
+        let (_, images) = app.as_user("GET", "/api/v1/writer/images/", &w.a.owner, None).await;
+        assert_eq!(images["results"][0]["status"], "generated", "B's bulk update left A's image alone");
         let (_, settings) = app.as_user("GET", "/api/v1/writer/settings/", &w.a.owner, None).await;
         assert_ne!(settings["data"]["tone"], "bravo tone");
         let (_, prompt) = app.as_user("GET", "/api/v1/system/prompts/clustering/", &w.a.owner, None).await;

@@ -13,6 +13,7 @@ mod fixtures;
 mod health;
 mod helpers;
 mod ideas;
+mod images;
 mod isolation;
 mod keywords;
 mod library;

@@ -11,7 +11,7 @@ use crate::fixtures::Tenant;
 use crate::helpers::{TestApp, assert_error, each_backend};
 
 /// Keywords → clusters → ideas (Offline), then the first `n` ideas queued to the writer. Returns the task ids.
-async fn queued_tasks(app: &TestApp, t: &Tenant, n: usize) -> (Vec<i64>, Vec<Value>) {
+pub(crate) async fn queued_tasks(app: &TestApp, t: &Tenant, n: usize) -> (Vec<i64>, Vec<Value>) {
     let sector = crate::clusters::seed(app, t).await;
     let done = app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector})).await;
     assert_eq!(done["status"], "succeeded", "{done}");

@@ -2,6 +2,7 @@
 //! images and taxonomies.
 
 pub mod content;
+pub mod images;
 pub mod settings;
 pub mod tasks;
 pub mod taxonomies;
@@ -15,4 +16,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(content::routes::routes())
         .merge(taxonomies::routes::routes())
         .merge(settings::routes())
+        .merge(images::routes::routes())
 }

@@ -1,0 +1,4 @@
+//! Images of articles: prompts, generation, storage and signed file links.
+
+pub mod routes;
+pub mod service;
