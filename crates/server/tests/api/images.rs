@@ -156,12 +156,28 @@ async fn a_failing_image_provider_costs_nothing_and_can_be_retried() {
         let (_, article) = app.as_user("GET", &format!("/api/v1/writer/content/{content}/"), &t.owner, None).await;
         assert_eq!(article["data"]["status"], "draft");
 
-        // Back to the default (Offline) image model; the failed images are generated on retry.
-        app.as_user("PUT", function, &staff, Some(&json!({"model_id": null}))).await;
+        // A working provider (OpenAI Images wire format, base64 PNG): the failed images are generated on retry
+        // and charged at the model's rate.
+        let good = MockServer::start().await;
+        let png = ai::providers::OfflineImages::new()
+            .render(&ai::ImageRequest { prompt: "mock".into(), negative_prompt: None, width: 64, height: 64 })
+            .unwrap()
+            .bytes;
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&png);
+        Mock::given(method("POST")).and(path("/images/generations"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"created": 1, "data": [{"b64_json": b64}]})))
+            .mount(&good).await;
+        let (_, fixed) = app.as_user("PATCH", &format!("/api/v1/system/admin/ai/providers/{}/", provider["data"]["id"]), &staff, Some(&json!({"base_url": good.uri()}))).await;
+        assert_eq!(fixed["data"]["base_url"], good.uri());
         let done = app.run_action(&t.owner, "/api/v1/writer/images/generate_images/", &json!({"ids": ids})).await;
         assert_eq!(done["status"], "succeeded", "{done}");
-        assert!(images_of(&app, &t, content).await.iter().all(|i| i["status"] == "generated" && i["error"].is_null()));
-        assert_eq!(balance(&app, &t.owner).await, before - 3);
+        let made = images_of(&app, &t, content).await;
+        assert!(made.iter().all(|i| i["status"] == "generated" && i["error"].is_null() && i["model"] == "dall-e-3"), "{made:?}");
+        assert_eq!(balance(&app, &t.owner).await, before - 15, "5 credits per image at this model's rate");
+        assert_eq!(good.received_requests().await.unwrap().len(), 3);
+        let (_, article) = app.as_user("GET", &format!("/api/v1/writer/content/{content}/"), &t.owner, None).await;
+        assert_eq!(article["data"]["status"], "review");
         app.cleanup().await;
     })
     .await;
