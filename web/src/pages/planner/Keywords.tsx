@@ -90,17 +90,17 @@ function FilterBar({
   const intents = options.intent.length ? options.intent : [...INTENTS];
   return (
     <>
-      <label className="min-w-32 flex-1 sm:flex-none">
+      <label className="flex-none">
         <span className={label}>Status</span>
-        <Select value={value.status} onChange={set('status')} className="h-8 py-0 text-[13px]">
+        <Select value={value.status} onChange={set('status')} className="h-8 w-36 py-0 text-[13px]">
           <option value="">Any status</option>
           <option value="new">Not clustered</option>
           <option value="mapped">Clustered</option>
         </Select>
       </label>
-      <label className="min-w-32 flex-1 sm:flex-none">
+      <label className="flex-none">
         <span className={label}>Intent</span>
-        <Select value={value.intent} onChange={set('intent')} className="h-8 py-0 text-[13px] capitalize">
+        <Select value={value.intent} onChange={set('intent')} className="h-8 w-36 py-0 text-[13px] capitalize">
           <option value="">Any intent</option>
           {intents.map((i) => (
             <option key={i} value={i}>
@@ -109,9 +109,9 @@ function FilterBar({
           ))}
         </Select>
       </label>
-      <label className="min-w-40 flex-1 sm:flex-none">
+      <label className="flex-none">
         <span className={label}>Cluster</span>
-        <Select value={value.cluster_id} onChange={set('cluster_id')} className="h-8 py-0 text-[13px] sm:max-w-56">
+        <Select value={value.cluster_id} onChange={set('cluster_id')} className="h-8 w-44 py-0 text-[13px]">
           <option value="">Any cluster</option>
           {options.cluster_id.map((id) => (
             <option key={id} value={id}>
