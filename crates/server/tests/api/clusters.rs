@@ -200,3 +200,53 @@ async fn a_model_names_the_groups_and_bad_replies_save_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn rate_limits_are_waited_out_and_timeouts_fail_with_the_reason() {
+    each_backend(|backend| async move {
+        let mock = MockServer::start().await;
+        let good = json!({"clusters": [{"name": "Beds", "keywords": ["raised garden beds", "raised garden bed kits", "cedar raised garden beds"]}]});
+        Mock::given(method("POST")).and(path("/chat/completions"))
+            .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1").set_body_json(json!({"error": {"message": "slow down"}})))
+            .up_to_n_times(1).mount(&mock).await;
+        Mock::given(method("POST")).and(path("/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(chat_reply(&good.to_string())))
+            .up_to_n_times(1).mount(&mock).await;
+        // Then a provider that never answers in time.
+        Mock::given(method("POST")).and(path("/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)).set_body_json(chat_reply(&good.to_string())))
+            .mount(&mock).await;
+        let uri = mock.uri();
+        let options = crate::helpers::Options {
+            configure: Box::new(move |c| {
+                c.ai_provider = server::config::AiProvider::Openai;
+                c.ai_base_url = uri;
+                c.ai_api_key = server::config::Secret::new("sk-test-key");
+                c.ai_model = "gpt-test".into();
+                c.ai_timeout_secs = 1;
+                c.job_max_attempts = 2;
+                c.job_retry_base_ms = 50;
+            }),
+            worker: true,
+            ..crate::helpers::Options::default()
+        };
+        let app = crate::helpers::spawn_app_with(backend, options).await;
+        let t = app.tenant("cluster-429@example.com").await;
+        let sector = seed(&app, &t).await;
+        let (_, list) = app.as_user("GET", "/api/v1/planner/keywords/?ordering=keyword&page_size=3", &t.owner, None).await;
+        let ids: Vec<i64> = list["results"].as_array().unwrap().iter().map(|k| k["id"].as_i64().unwrap()).collect();
+        let task = app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector, "ids": ids})).await;
+        assert_eq!(task["status"], "succeeded", "the 429 was waited out: {task}");
+        let before = balance(&app, &t.owner).await;
+        let rest: Vec<i64> = keyword_rows(&app, &t).await.iter().filter(|k| k["status"] == "new").map(|k| k["id"].as_i64().unwrap()).collect();
+        let task = app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector, "ids": rest})).await;
+        assert_eq!(task["status"], "failed", "{task}");
+        assert!(task["error"].as_str().unwrap().contains("did not answer within 1.0 s"), "the reason names the timeout: {task}");
+        assert_eq!(task["error_code"], "RETRIES_EXHAUSTED");
+        assert_eq!(task["attempts"], 2, "retried once with backoff: {task}");
+        assert_eq!(balance(&app, &t.owner).await, before, "nothing charged");
+        assert_eq!(clusters(&app, &t).await.len(), 1, "nothing saved by the failed run");
+        app.cleanup().await;
+    })
+    .await;
+}
