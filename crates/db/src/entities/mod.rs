@@ -17,6 +17,7 @@ pub mod image;
 pub mod industry;
 pub mod industry_sector;
 pub mod keyword;
+pub mod keyword_embedding;
 pub mod mail_outbox;
 pub mod notification;
 pub mod one_time_token;

@@ -109,6 +109,16 @@ enum ContentIdeas {
     UpdatedAt,
 }
 
+#[derive(DeriveIden)]
+enum KeywordEmbeddings {
+    Table,
+    Id,
+    Model,
+    Normalized,
+    Vector,
+    CreatedAt,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -347,11 +357,32 @@ impl MigrationTrait for Migration {
                 vec![ContentIdeas::ClusterId.into_iden()],
             ))
             .await?;
+        // Provider embeddings per model and keyword text, so a keyword is embedded once per model.
+        manager
+            .create_table(
+                Table::create()
+                    .table(KeywordEmbeddings::Table)
+                    .col(big_pk_auto(KeywordEmbeddings::Id))
+                    .col(string_len(KeywordEmbeddings::Model, 150))
+                    .col(string_len(KeywordEmbeddings::Normalized, 255))
+                    .col(text(KeywordEmbeddings::Vector))
+                    .col(timestamp_with_time_zone(KeywordEmbeddings::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(unique(
+                "uq__keyword_embeddings__normalized",
+                KeywordEmbeddings::Table,
+                vec![KeywordEmbeddings::Model.into_iden(), KeywordEmbeddings::Normalized.into_iden()],
+            ))
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            KeywordEmbeddings::Table.into_iden(),
             ContentIdeas::Table.into_iden(),
             Keywords::Table.into_iden(),
             Clusters::Table.into_iden(),

@@ -129,10 +129,23 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
 
     ctx.progress(progress(Phase::Prep, 0, 1, format!("Grouping {} keywords", keywords.len()))).await?;
     let inputs: Vec<ClusterInput> = keywords.iter().map(|k| ClusterInput::new(k.keyword.clone(), k.volume)).collect();
-    let outcome =
-        tokio::task::spawn_blocking(move || ai::cluster::cluster_keywords(&inputs, &ClusterOptions::default()))
-            .await
-            .map_err(retry)?;
+    let texts: Vec<String> = keywords.iter().map(|k| k.keyword.clone()).collect();
+    let embedded = super::embeddings::embed_keywords(deps, &texts).await;
+    let (vectors, embedding_summary) = match embedded {
+        Some(e) => {
+            let credits = i64::try_from(e.tokens.div_ceil(e.tokens_per_credit)).unwrap_or(i64::MAX);
+            let summary = json!({"model": e.model, "cached": e.cached, "tokens": e.tokens, "credits": credits});
+            (Some(e.vectors), summary)
+        }
+        None => (None, serde_json::Value::Null),
+    };
+    let outcome = tokio::task::spawn_blocking(move || match vectors {
+        Some(vectors) => ai::cluster::cluster_keywords_with_embeddings(&inputs, &vectors, &ClusterOptions::default())
+            .unwrap_or_else(|_| ai::cluster::cluster_keywords(&inputs, &ClusterOptions::default())),
+        None => ai::cluster::cluster_keywords(&inputs, &ClusterOptions::default()),
+    })
+    .await
+    .map_err(retry)?;
     let plan = text_plan(deps, KIND).await?;
     let offline = plan.primary.model.model_id() == ai::providers::offline::MODEL_ID;
 
@@ -234,6 +247,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
         }
     }
 
+    credits += embedding_summary["credits"].as_i64().unwrap_or(0);
     ctx.checkpoint().await?;
     ctx.progress(progress(Phase::Save, 0, 1, "Saving clusters")).await?;
     let txn = db::begin_write(&deps.db).await.map_err(retry)?;
@@ -321,6 +335,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
             "cluster_ids": cluster_ids,
             "model": model_name,
             "offline": offline,
+            "embeddings": embedding_summary,
         }),
         cost_credits: credits,
         message: format!("{mapped} keywords in {} clusters ({created} new); {left} left unclustered.", groups.len()),

@@ -4,6 +4,7 @@
 pub mod auto_cluster;
 pub mod catalogue;
 pub mod connection_test;
+pub mod embeddings;
 pub mod generate_content;
 pub mod generate_ideas;
 pub mod generate_image_prompts;

@@ -100,7 +100,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ListParams {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Self::parse(parts.uri.path(), parts.uri.query().unwrap_or_default())
+        // Inside a nested router `parts.uri` lost its prefix; page links need the path the client used.
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_owned(), |original| original.path().to_owned());
+        Self::parse(&path, parts.uri.query().unwrap_or_default())
     }
 }
 

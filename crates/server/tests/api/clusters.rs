@@ -250,3 +250,75 @@ async fn rate_limits_are_waited_out_and_timeouts_fail_with_the_reason() {
     })
     .await;
 }
+
+/// An embeddings endpoint that places texts by topic words, so only semantics can group "minoxidil" with hair loss.
+struct TopicEmbeddings;
+
+impl wiremock::Respond for TopicEmbeddings {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        let data: Vec<Value> = body["input"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let t = text.as_str().unwrap();
+                let v = if ["hair", "minoxidil", "rogaine", "bald"].iter().any(|w| t.contains(w)) {
+                    [1.0, 0.05, 0.0]
+                } else if ["bread", "sourdough", "flour", "yeast"].iter().any(|w| t.contains(w)) {
+                    [0.0, 1.0, 0.05]
+                } else {
+                    [0.05, 0.0, 1.0]
+                };
+                json!({"object": "embedding", "index": i, "embedding": v})
+            })
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({"object": "list", "data": data, "model": "embed-test",
+            "usage": {"prompt_tokens": 40, "total_tokens": 40}}))
+    }
+}
+
+#[tokio::test]
+async fn an_embedding_model_groups_by_meaning_and_is_cached() {
+    each_backend(|backend| async move {
+        let mock = MockServer::start().await;
+        Mock::given(method("POST")).and(path("/embeddings")).respond_with(TopicEmbeddings).mount(&mock).await;
+        let app = app(backend, None).await;
+        let t = app.tenant("cluster-embed@example.com").await;
+        let staff = app.register("cluster-embed-staff@example.com").await;
+        app.execute(&format!("UPDATE users SET role = 'developer' WHERE id = {}", staff.user_id)).await;
+        let (_, provider) = app
+            .as_user("POST", "/api/v1/system/admin/ai/providers/", &staff, Some(&json!({"slug": "embed-mock", "kind": "openai", "base_url": mock.uri(), "api_key": "sk-e"})))
+            .await;
+        let (status, model) = app
+            .as_user("POST", "/api/v1/system/admin/ai/models/", &staff, Some(&json!({"provider_id": provider["data"]["id"], "model_id": "embed-test", "model_type": "embedding", "is_default": true})))
+            .await;
+        assert_eq!(status, 201, "{model}");
+        let sector = t.sector_ids[0];
+        let words = ["minoxidil", "rogaine for men", "hair loss treatment", "hair loss shampoo", "sourdough starter", "sourdough bread recipe", "bread flour", "instant yeast"];
+        for w in words {
+            let body = json!({"site_id": t.site_id, "sector_id": sector, "keyword": w, "volume": 100});
+            assert_eq!(app.as_user("POST", "/api/v1/planner/keywords/", &t.owner, Some(&body)).await.0, 201);
+        }
+        let task = app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector})).await;
+        assert_eq!(task["status"], "succeeded", "{task}");
+        assert_eq!((task["result"]["embeddings"]["model"].as_str(), task["result"]["embeddings"]["cached"].as_i64()), (Some("embed-test"), Some(0)));
+        let rows = keyword_rows(&app, &t).await;
+        let cluster_of = |k: &str| rows.iter().find(|r| r["keyword"] == k).unwrap()["cluster_id"].clone();
+        assert!(cluster_of("minoxidil").is_i64(), "{rows:#?}");
+        assert_eq!(cluster_of("minoxidil"), cluster_of("hair loss treatment"), "grouped by meaning");
+        assert_eq!(cluster_of("instant yeast"), cluster_of("sourdough starter"));
+        assert_ne!(cluster_of("minoxidil"), cluster_of("bread flour"));
+        let calls = mock.received_requests().await.unwrap().len();
+
+        // Clustering the same keywords again uses the cache: no new embedding request.
+        let ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        let again = app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector, "ids": ids})).await;
+        assert_eq!(again["status"], "succeeded", "{again}");
+        assert_eq!(again["result"]["embeddings"]["cached"], 8);
+        assert_eq!(mock.received_requests().await.unwrap().len(), calls, "served from the cache");
+        app.cleanup().await;
+    })
+    .await;
+}
