@@ -34,10 +34,13 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
-## bench: HTTP throughput on loopback (release build, wrk) and job-queue throughput (SQLite, and PostgreSQL
-## when IGNY8_TEST_DATABASE_URL is set or a local server answers)
+## bench: HTTP throughput on loopback (release build, wrk), job-queue throughput (SQLite, and PostgreSQL
+## when IGNY8_TEST_DATABASE_URL is set or a local server answers), the clustering engine (10k/100k keywords,
+## fixture ARI/NMI) and the planner (100k-keyword CSV import, keyword list latency on PostgreSQL)
 bench:
 	scripts/bench-http.sh
+	$(CARGO) bench -j $(JOBS) -p ai --bench cluster
+	scripts/bench-planner.sh
 	@if [ -z "$$IGNY8_TEST_DATABASE_URL" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then \
 		export IGNY8_TEST_DATABASE_URL=$(PG_LOCAL); \
 	fi; \
