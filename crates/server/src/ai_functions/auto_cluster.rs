@@ -20,9 +20,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::models::text_plan;
-use super::runner::{AiDeps, call_json};
+use super::runner::{AiDeps, Spend, already_saved, call_json, charge_job, permanent, retry};
 use crate::modules::ai_settings::prompts as prompt_settings;
-use crate::modules::billing::ledger::{self, Charge, Usage};
+use crate::modules::billing::ledger;
 use crate::modules::planner::clusters::service::{by_name, name_key};
 
 pub const KIND: &str = "auto_cluster";
@@ -61,14 +61,6 @@ fn progress(phase: Phase, current: i64, total: i64, message: impl Into<String>) 
     Progress { phase, current, total, item: None, message: Some(message.into()) }
 }
 
-fn permanent(code: &str, message: impl Into<String>) -> JobError {
-    JobError::Permanent { code: code.into(), message: message.into() }
-}
-
-fn retry(error: impl std::fmt::Display) -> JobError {
-    JobError::Retryable(error.to_string())
-}
-
 fn schema() -> serde_json::Value {
     json!({"type": "object", "required": ["clusters"], "properties": {"clusters": {"type": "array", "items": {
         "type": "object", "required": ["name", "keywords"], "properties": {
@@ -93,14 +85,8 @@ impl JobHandler for AutoCluster {
 
 async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
     let task = &ctx.task;
-    let charge_key = format!("job:{}:charge", task.id);
-    if ledger::key_used(&deps.db, task.account_id, &charge_key).await.map_err(retry)? {
-        // A re-run of a job whose results were already saved (the worker stopped before recording success).
-        return Ok(JobOutput {
-            result: json!({"already_saved": true}),
-            cost_credits: 0,
-            message: "Already saved.".into(),
-        });
+    if let Some(done) = already_saved(deps, task).await? {
+        return Ok(done);
     }
     ctx.progress(progress(Phase::Init, 0, 1, "Loading keywords")).await?;
     let sector_id =
@@ -151,8 +137,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
 
     let mut groups: Vec<Group> = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
-    let (mut tokens_in, mut tokens_out, mut credits, mut cost_micros) = (0u64, 0u64, 0i64, 0i64);
-    let mut model_name = plan.primary.model.model_id().to_owned();
+    let mut spend = Spend::new(plan.primary.model.model_id());
     if offline {
         for c in &outcome.clusters {
             let pillar = &keywords[c.pillar].keyword;
@@ -165,7 +150,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
                 members: c.members.clone(),
             });
         }
-        credits = plan.min_credits;
+        spend.credits = plan.min_credits;
     } else {
         let template = prompt_settings::effective(&deps.db, task.account_id, "clustering").await.map_err(retry)?;
         // Batches of whole engine groups; unclustered keywords ride along so the model may place them.
@@ -223,11 +208,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
                 .with_system("You group SEO keywords into topic clusters. Answer with JSON only.")
                 .with_json_schema(SCHEMA, schema());
             let answer = call_json::<Reply>(&plan, &request).await?;
-            tokens_in += answer.response.usage.input_tokens;
-            tokens_out += answer.response.usage.output_tokens;
-            credits += answer.credits;
-            cost_micros += answer.cost_usd_micros;
-            model_name = answer.response.model.clone();
+            spend.add(&answer);
             ctx.progress(progress(Phase::Parse, n as i64 + 1, total, "Matching the reply to your keywords")).await?;
             let batch_texts: Vec<String> = members.iter().map(|i| keywords[*i].keyword.clone()).collect();
             for c in answer.value.clusters {
@@ -247,7 +228,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
         }
     }
 
-    credits += embedding_summary["credits"].as_i64().unwrap_or(0);
+    spend.credits += embedding_summary["credits"].as_i64().unwrap_or(0);
     ctx.checkpoint().await?;
     ctx.progress(progress(Phase::Save, 0, 1, "Saving clusters")).await?;
     let txn = db::begin_write(&deps.db).await.map_err(retry)?;
@@ -293,33 +274,8 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
             .map_err(retry)?
             .rows_affected;
     }
-    let charge = Charge {
-        account_id: task.account_id,
-        amount: credits,
-        kind: "deduction",
-        idempotency_key: charge_key,
-        reference: Some(format!("task:{}", task.id)),
-        description: format!("Keyword clustering ({} keywords)", keywords.len()),
-        usage: Some(Usage {
-            site_id: task.site_id,
-            operation: KIND.into(),
-            model: Some(model_name.clone()),
-            tokens_in: i64::try_from(tokens_in).unwrap_or(i64::MAX),
-            tokens_out: i64::try_from(tokens_out).unwrap_or(i64::MAX),
-            cost_usd_micros: cost_micros,
-            related: Some(("task".into(), task.id)),
-        }),
-    };
-    let outcome = match ledger::charge_in(&txn, &charge).await {
-        Ok(outcome) => outcome,
-        Err(crate::http::AppError::InsufficientCredits { required, available }) => {
-            return Err(permanent(
-                "INSUFFICIENT_CREDITS",
-                format!("Not enough credits: {required} required, {available} available. Nothing was saved."),
-            ));
-        }
-        Err(other) => return Err(retry(other)),
-    };
+    let outcome =
+        charge_job(&txn, task, KIND, format!("Keyword clustering ({} keywords)", keywords.len()), &spend).await?;
     txn.commit().await.map_err(retry)?;
     ledger::after_charge(&deps.db, &deps.events, task.account_id, outcome).await;
     let left = keywords.len() as u64 - mapped;
@@ -333,11 +289,11 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
             "keywords_unclustered": left,
             "unknown_keywords": unknown.iter().take(20).collect::<Vec<_>>(),
             "cluster_ids": cluster_ids,
-            "model": model_name,
+            "model": spend.model,
             "offline": offline,
             "embeddings": embedding_summary,
         }),
-        cost_credits: credits,
+        cost_credits: spend.credits,
         message: format!("{mapped} keywords in {} clusters ({created} new); {left} left unclustered.", groups.len()),
     })
 }

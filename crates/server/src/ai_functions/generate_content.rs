@@ -21,9 +21,9 @@ use serde_json::json;
 
 use super::models::text_plan;
 use super::offline_article::{self, ArticleDraft};
-use super::runner::{AiDeps, call_json_checked};
+use super::runner::{AiDeps, Spend, already_saved, call_json_checked, charge_job, permanent, retry};
 use crate::modules::ai_settings::prompts as prompt_settings;
-use crate::modules::billing::ledger::{self, Charge, Usage};
+use crate::modules::billing::ledger;
 use crate::modules::writer::content::html;
 use crate::modules::writer::content::seo::{META_DESCRIPTION_MAX, META_TITLE_MAX};
 use crate::modules::writer::taxonomies::service as taxonomies;
@@ -98,23 +98,10 @@ impl JobHandler for GenerateContent {
     }
 }
 
-fn permanent(code: &str, message: impl Into<String>) -> JobError {
-    JobError::Permanent { code: code.into(), message: message.into() }
-}
-
-fn retry(error: impl std::fmt::Display) -> JobError {
-    JobError::Retryable(error.to_string())
-}
-
 async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
     let task = &ctx.task;
-    let charge_key = format!("job:{}:charge", task.id);
-    if ledger::key_used(&deps.db, task.account_id, &charge_key).await.map_err(retry)? {
-        return Ok(JobOutput {
-            result: json!({"already_saved": true}),
-            cost_credits: 0,
-            message: "Already saved.".into(),
-        });
+    if let Some(done) = already_saved(deps, task).await? {
+        return Ok(done);
     }
     let ids: Vec<i64> =
         task.input["task_ids"].as_array().map(|a| a.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default();
@@ -136,8 +123,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
     let template = prompt_settings::effective(&deps.db, task.account_id, "content_generation").await.map_err(retry)?;
     let settings = crate::modules::writer::settings::get(&deps.db, task.account_id).await.map_err(retry)?;
     let mut drafts: Vec<(writer_task::Model, ArticleDraft)> = Vec::new();
-    let (mut tokens_in, mut tokens_out, mut credits, mut cost) = (0u64, 0u64, 0i64, 0i64);
-    let mut model_name = plan.primary.model.model_id().to_owned();
+    let mut spend = Spend::new(plan.primary.model.model_id());
     for (n, wt) in writer_tasks.into_iter().enumerate() {
         ctx.checkpoint().await?;
         ctx.progress(Progress {
@@ -156,7 +142,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
             idea.as_ref().and_then(|i| serde_json::from_value(i.outline.clone()).ok()).unwrap_or_default();
         let keywords: Vec<String> = serde_json::from_value(wt.keywords.clone()).unwrap_or_default();
         let draft = if offline {
-            credits += plan.min_credits;
+            spend.credits += plan.min_credits;
             offline_article::article(&wt.title, &outline, &keywords, wt.target_words)
         } else {
             let outline_text = if outline.0.is_empty() { wt.brief.clone() } else { outline.to_prompt_text() };
@@ -182,11 +168,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
                 .with_system("You write SEO articles in clean HTML. Answer with JSON only.")
                 .with_json_schema(SCHEMA, schema());
             let answer = call_json_checked::<Reply>(&plan, &request, check).await?;
-            tokens_in += answer.response.usage.input_tokens;
-            tokens_out += answer.response.usage.output_tokens;
-            credits += answer.credits;
-            cost += answer.cost_usd_micros;
-            model_name = answer.response.model.clone();
+            spend.add(&answer);
             let r = answer.value;
             ArticleDraft {
                 title: r.title.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(300).collect(),
@@ -277,38 +259,12 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
                 .map_err(retry)?;
         }
     }
-    let charge = Charge {
-        account_id: task.account_id,
-        amount: credits,
-        kind: "deduction",
-        idempotency_key: charge_key,
-        reference: Some(format!("task:{}", task.id)),
-        description: format!("Articles ({})", drafts.len()),
-        usage: Some(Usage {
-            site_id: task.site_id,
-            operation: KIND.into(),
-            model: Some(model_name.clone()),
-            tokens_in: i64::try_from(tokens_in).unwrap_or(i64::MAX),
-            tokens_out: i64::try_from(tokens_out).unwrap_or(i64::MAX),
-            cost_usd_micros: cost,
-            related: Some(("task".into(), task.id)),
-        }),
-    };
-    let outcome = match ledger::charge_in(&txn, &charge).await {
-        Ok(outcome) => outcome,
-        Err(crate::http::AppError::InsufficientCredits { required, available }) => {
-            return Err(permanent(
-                "INSUFFICIENT_CREDITS",
-                format!("Not enough credits: {required} required, {available} available. Nothing was saved."),
-            ));
-        }
-        Err(other) => return Err(retry(other)),
-    };
+    let outcome = charge_job(&txn, task, KIND, format!("Articles ({})", drafts.len()), &spend).await?;
     txn.commit().await.map_err(retry)?;
     ledger::after_charge(&deps.db, &deps.events, task.account_id, outcome).await;
     Ok(JobOutput {
-        result: json!({"content_ids": content_ids, "articles": content_ids.len(), "model": model_name, "offline": offline}),
-        cost_credits: credits,
+        result: json!({"content_ids": content_ids, "articles": content_ids.len(), "model": spend.model, "offline": offline}),
+        cost_credits: spend.credits,
         message: format!("{} articles written.", content_ids.len()),
     })
 }

@@ -20,9 +20,9 @@ use serde_json::json;
 
 use super::models::text_plan;
 use super::offline_ideas::{self, IdeaDraft};
-use super::runner::{AiDeps, call_json_checked};
+use super::runner::{AiDeps, Spend, already_saved, call_json_checked, charge_job, permanent, retry};
 use crate::modules::ai_settings::prompts as prompt_settings;
-use crate::modules::billing::ledger::{self, Charge, Usage};
+use crate::modules::billing::ledger;
 
 pub const KIND: &str = "generate_ideas";
 pub const SCHEMA: &str = "content_ideas";
@@ -98,14 +98,6 @@ impl JobHandler for GenerateIdeas {
     }
 }
 
-fn permanent(code: &str, message: impl Into<String>) -> JobError {
-    JobError::Permanent { code: code.into(), message: message.into() }
-}
-
-fn retry(error: impl std::fmt::Display) -> JobError {
-    JobError::Retryable(error.to_string())
-}
-
 fn schema() -> serde_json::Value {
     json!({"type": "object", "required": ["ideas"], "properties": {"ideas": {"type": "array", "items": {
         "type": "object", "required": ["title", "outline"], "properties": {
@@ -168,13 +160,8 @@ fn draft(idea: ReplyIdea, keywords: &[String]) -> IdeaDraft {
 
 async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
     let task = &ctx.task;
-    let charge_key = format!("job:{}:charge", task.id);
-    if ledger::key_used(&deps.db, task.account_id, &charge_key).await.map_err(retry)? {
-        return Ok(JobOutput {
-            result: json!({"already_saved": true}),
-            cost_credits: 0,
-            message: "Already saved.".into(),
-        });
+    if let Some(done) = already_saved(deps, task).await? {
+        return Ok(done);
     }
     let ids: Vec<i64> =
         task.input["cluster_ids"].as_array().map(|a| a.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default();
@@ -202,8 +189,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
     let template = prompt_settings::effective(&deps.db, task.account_id, "ideas").await.map_err(retry)?;
     let total = clusters.len() as i64;
     let mut made: Vec<(i64, i64, i64, Vec<IdeaDraft>)> = Vec::new();
-    let (mut tokens_in, mut tokens_out, mut credits, mut cost) = (0u64, 0u64, 0i64, 0i64);
-    let mut model_name = plan.primary.model.model_id().to_owned();
+    let mut spend = Spend::new(plan.primary.model.model_id());
     for (n, c) in clusters.iter().enumerate() {
         ctx.checkpoint().await?;
         let keywords: Vec<keyword::Model> = keyword::Entity::find()
@@ -224,7 +210,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
         })
         .await?;
         let drafts = if offline {
-            credits += plan.min_credits;
+            spend.credits += plan.min_credits;
             offline_ideas::ideas(&c.name, &texts, wanted)
         } else {
             let sector = sector::Entity::find_by_id(c.sector_id).one(&deps.db).await.map_err(retry)?;
@@ -249,11 +235,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
                 .with_system("You plan SEO articles. Answer with JSON only.")
                 .with_json_schema(SCHEMA, schema());
             let answer = call_json_checked::<Reply>(&plan, &request, |r| check(r, wanted)).await?;
-            tokens_in += answer.response.usage.input_tokens;
-            tokens_out += answer.response.usage.output_tokens;
-            credits += answer.credits;
-            cost += answer.cost_usd_micros;
-            model_name = answer.response.model.clone();
+            spend.add(&answer);
             answer.value.ideas.into_iter().take(7).map(|i| draft(i, &texts)).collect()
         };
         made.push((c.id, c.site_id, c.sector_id, drafts));
@@ -313,38 +295,12 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
         .exec(&txn)
         .await
         .map_err(retry)?;
-    let charge = Charge {
-        account_id: task.account_id,
-        amount: credits,
-        kind: "deduction",
-        idempotency_key: charge_key,
-        reference: Some(format!("task:{}", task.id)),
-        description: format!("Content ideas ({} clusters)", made.len()),
-        usage: Some(Usage {
-            site_id: task.site_id,
-            operation: KIND.into(),
-            model: Some(model_name.clone()),
-            tokens_in: i64::try_from(tokens_in).unwrap_or(i64::MAX),
-            tokens_out: i64::try_from(tokens_out).unwrap_or(i64::MAX),
-            cost_usd_micros: cost,
-            related: Some(("task".into(), task.id)),
-        }),
-    };
-    let outcome = match ledger::charge_in(&txn, &charge).await {
-        Ok(outcome) => outcome,
-        Err(crate::http::AppError::InsufficientCredits { required, available }) => {
-            return Err(permanent(
-                "INSUFFICIENT_CREDITS",
-                format!("Not enough credits: {required} required, {available} available. Nothing was saved."),
-            ));
-        }
-        Err(other) => return Err(retry(other)),
-    };
+    let outcome = charge_job(&txn, task, KIND, format!("Content ideas ({} clusters)", made.len()), &spend).await?;
     txn.commit().await.map_err(retry)?;
     ledger::after_charge(&deps.db, &deps.events, task.account_id, outcome).await;
     Ok(JobOutput {
-        result: json!({"ideas_created": count, "clusters": made.len(), "model": model_name, "offline": offline}),
-        cost_credits: credits,
+        result: json!({"ideas_created": count, "clusters": made.len(), "model": spend.model, "offline": offline}),
+        cost_credits: spend.credits,
         message: format!("{count} ideas for {} clusters.", made.len()),
     })
 }

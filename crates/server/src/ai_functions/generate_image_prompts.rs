@@ -16,9 +16,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::models::text_plan;
-use super::runner::{AiDeps, call_json_checked};
+use super::runner::{AiDeps, Spend, already_saved, call_json_checked, charge_job, permanent, retry};
 use crate::modules::ai_settings::prompts as prompt_settings;
-use crate::modules::billing::ledger::{self, Charge, Usage};
+use crate::modules::billing::ledger;
 use crate::modules::writer::content::html;
 
 pub const KIND: &str = "generate_image_prompts";
@@ -46,10 +46,6 @@ impl JobHandler for GenerateImagePrompts {
     }
 }
 
-fn retry(error: impl std::fmt::Display) -> JobError {
-    JobError::Retryable(error.to_string())
-}
-
 /// The H2 headings of an article, in order.
 fn headings(body: &str) -> Vec<String> {
     let lowered = body.to_lowercase();
@@ -68,13 +64,8 @@ fn headings(body: &str) -> Vec<String> {
 
 async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
     let task = &ctx.task;
-    let charge_key = format!("job:{}:charge", task.id);
-    if ledger::key_used(&deps.db, task.account_id, &charge_key).await.map_err(retry)? {
-        return Ok(JobOutput {
-            result: json!({"already_saved": true}),
-            cost_credits: 0,
-            message: "Already saved.".into(),
-        });
+    if let Some(done) = already_saved(deps, task).await? {
+        return Ok(done);
     }
     let ids: Vec<i64> =
         task.input["content_ids"].as_array().map(|a| a.iter().filter_map(|v| v.as_i64()).collect()).unwrap_or_default();
@@ -86,10 +77,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
         .await
         .map_err(retry)?;
     if contents.is_empty() {
-        return Err(JobError::Permanent {
-            code: "NOT_FOUND".into(),
-            message: "These articles no longer exist.".into(),
-        });
+        return Err(permanent("NOT_FOUND", "These articles no longer exist."));
     }
     let total = contents.len() as i64;
     ctx.progress(Progress {
@@ -109,8 +97,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
     let template =
         prompt_settings::effective(&deps.db, task.account_id, "image_prompt_template").await.map_err(retry)?;
     let negative = prompt_settings::effective(&deps.db, task.account_id, "negative_prompt").await.map_err(retry)?;
-    let (mut tokens_in, mut tokens_out, mut credits, mut cost) = (0u64, 0u64, 0i64, 0i64);
-    let mut model_name = plan.primary.model.model_id().to_owned();
+    let mut spend = Spend::new(plan.primary.model.model_id());
     let mut subjects: Vec<(content::Model, String, Vec<String>)> = Vec::new();
     for (n, c) in contents.into_iter().enumerate() {
         ctx.checkpoint().await?;
@@ -124,7 +111,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
         .await?;
         let sections = headings(&c.content_html);
         let (featured, inline) = if offline {
-            credits += plan.min_credits;
+            spend.credits += plan.min_credits;
             let inline: Vec<String> = sections
                 .iter()
                 .filter(|h| !h.eq_ignore_ascii_case("conclusion"))
@@ -154,11 +141,7 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
                 }
             })
             .await?;
-            tokens_in += answer.response.usage.input_tokens;
-            tokens_out += answer.response.usage.output_tokens;
-            credits += answer.credits;
-            cost += answer.cost_usd_micros;
-            model_name = answer.response.model.clone();
+            spend.add(&answer);
             let inline =
                 answer.value.in_article_prompts.into_iter().filter(|p| !p.trim().is_empty()).take(wanted).collect();
             (answer.value.featured_prompt, inline)
@@ -231,38 +214,12 @@ async fn run(deps: &AiDeps, ctx: &JobContext) -> Result<JobOutput, JobError> {
             created += 1;
         }
     }
-    let charge = Charge {
-        account_id: task.account_id,
-        amount: credits,
-        kind: "deduction",
-        idempotency_key: charge_key,
-        reference: Some(format!("task:{}", task.id)),
-        description: format!("Image prompts ({} articles)", subjects.len()),
-        usage: Some(Usage {
-            site_id: task.site_id,
-            operation: KIND.into(),
-            model: Some(model_name.clone()),
-            tokens_in: i64::try_from(tokens_in).unwrap_or(i64::MAX),
-            tokens_out: i64::try_from(tokens_out).unwrap_or(i64::MAX),
-            cost_usd_micros: cost,
-            related: Some(("task".into(), task.id)),
-        }),
-    };
-    let outcome = match ledger::charge_in(&txn, &charge).await {
-        Ok(outcome) => outcome,
-        Err(crate::http::AppError::InsufficientCredits { required, available }) => {
-            return Err(JobError::Permanent {
-                code: "INSUFFICIENT_CREDITS".into(),
-                message: format!("Not enough credits: {required} required, {available} available. Nothing was saved."),
-            });
-        }
-        Err(other) => return Err(retry(other)),
-    };
+    let outcome = charge_job(&txn, task, KIND, format!("Image prompts ({} articles)", subjects.len()), &spend).await?;
     txn.commit().await.map_err(retry)?;
     ledger::after_charge(&deps.db, &deps.events, task.account_id, outcome).await;
     Ok(JobOutput {
         result: json!({"images_created": created, "content_ids": subjects.iter().map(|s| s.0.id).collect::<Vec<_>>(), "offline": offline}),
-        cost_credits: credits,
+        cost_credits: spend.credits,
         message: format!("{created} image prompts for {} articles.", subjects.len()),
     })
 }

@@ -17,7 +17,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-use super::runner::AiDeps;
+use super::runner::{AiDeps, retry};
 use crate::http::AppError;
 use crate::modules::ai_settings::catalogue::{self, Resolved};
 use crate::modules::billing::ledger::{self, Charge, Usage};
@@ -101,10 +101,6 @@ impl JobHandler for GenerateImages {
         let deps = self.deps.clone();
         Box::pin(async move { run(&deps, &ctx).await })
     }
-}
-
-fn retry(error: impl std::fmt::Display) -> JobError {
-    JobError::Retryable(error.to_string())
 }
 
 fn extension(mime: &str) -> &'static str {

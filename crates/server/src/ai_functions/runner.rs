@@ -130,3 +130,95 @@ async fn call_json_on<T: DeserializeOwned>(
         })),
     }
 }
+
+/// A worth-retrying job error from any displayable failure (database, storage).
+pub fn retry(error: impl std::fmt::Display) -> JobError {
+    JobError::Retryable(error.to_string())
+}
+
+/// A job error that ends the task with `code` and the reason.
+pub fn permanent(code: &str, message: impl Into<String>) -> JobError {
+    JobError::Permanent { code: code.into(), message: message.into() }
+}
+
+/// The idempotency key of a job's charge: a re-run of the job finds it and never charges twice.
+pub fn charge_key(task: &db::entities::task::Model) -> String {
+    format!("job:{}:charge", task.id)
+}
+
+/// When a job's results were already saved (the worker stopped before recording success), the re-run ends here.
+pub async fn already_saved(
+    deps: &AiDeps,
+    task: &db::entities::task::Model,
+) -> Result<Option<jobs::JobOutput>, JobError> {
+    if crate::modules::billing::ledger::key_used(&deps.db, task.account_id, &charge_key(task)).await.map_err(retry)? {
+        return Ok(Some(jobs::JobOutput {
+            result: serde_json::json!({"already_saved": true}),
+            cost_credits: 0,
+            message: "Already saved.".into(),
+        }));
+    }
+    Ok(None)
+}
+
+/// What a text function used, summed over its model calls.
+#[derive(Debug, Default)]
+pub struct Spend {
+    pub credits: i64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    pub cost_usd_micros: i64,
+    pub model: String,
+}
+
+impl Spend {
+    pub fn new(model: &str) -> Self {
+        Self { model: model.to_owned(), ..Self::default() }
+    }
+
+    /// Adds one model answer.
+    pub fn add<T>(&mut self, answer: &Answer<T>) {
+        self.credits += answer.credits;
+        self.tokens_in += answer.response.usage.input_tokens;
+        self.tokens_out += answer.response.usage.output_tokens;
+        self.cost_usd_micros += answer.cost_usd_micros;
+        self.model.clone_from(&answer.response.model);
+    }
+}
+
+/// Charges a job's spend inside the transaction that saves its results (so both commit or neither does).
+/// Not enough credits ends the task with the reason; nothing is saved since the caller's transaction rolls back.
+pub async fn charge_job<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    task: &db::entities::task::Model,
+    operation: &str,
+    description: String,
+    spend: &Spend,
+) -> Result<crate::modules::billing::ledger::Outcome, JobError> {
+    use crate::modules::billing::ledger::{self, Charge, Usage};
+    let charge = Charge {
+        account_id: task.account_id,
+        amount: spend.credits,
+        kind: "deduction",
+        idempotency_key: charge_key(task),
+        reference: Some(format!("task:{}", task.id)),
+        description,
+        usage: Some(Usage {
+            site_id: task.site_id,
+            operation: operation.into(),
+            model: Some(spend.model.clone()),
+            tokens_in: i64::try_from(spend.tokens_in).unwrap_or(i64::MAX),
+            tokens_out: i64::try_from(spend.tokens_out).unwrap_or(i64::MAX),
+            cost_usd_micros: spend.cost_usd_micros,
+            related: Some(("task".into(), task.id)),
+        }),
+    };
+    match ledger::charge_in(txn, &charge).await {
+        Ok(outcome) => Ok(outcome),
+        Err(crate::http::AppError::InsufficientCredits { required, available }) => Err(permanent(
+            "INSUFFICIENT_CREDITS",
+            format!("Not enough credits: {required} required, {available} available. Nothing was saved."),
+        )),
+        Err(other) => Err(retry(other)),
+    }
+}

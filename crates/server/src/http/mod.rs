@@ -4,6 +4,7 @@
 pub mod envelope;
 pub mod error;
 pub mod extract;
+pub mod fields;
 pub mod list;
 pub mod metrics;
 pub mod middleware;

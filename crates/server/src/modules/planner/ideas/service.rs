@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection
 
 use super::dto::{GenerateIdeasIn, IdeaIn, IdeaOut, IdeaPatch, SectionOut};
 use crate::http::tenant::Caller;
-use crate::http::{AppError, Filter, ListSpec};
+use crate::http::{AppError, Filter, ListSpec, fields};
 
 pub const MAX_CLUSTERS: usize = 10;
 
@@ -36,19 +36,7 @@ pub async fn find<C: ConnectionTrait>(db: &C, caller: &Caller, id: i64) -> Resul
 }
 
 fn title_of(raw: &str) -> Result<String, AppError> {
-    let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() || title.chars().count() > 300 {
-        return Err(AppError::field("title", "Give the idea a title (1 to 300 characters)."));
-    }
-    Ok(title)
-}
-
-fn choice(field: &str, value: &str, allowed: &[&str]) -> Result<String, AppError> {
-    if allowed.contains(&value) {
-        Ok(value.to_owned())
-    } else {
-        Err(AppError::field(field, format!("Choose one of: {}.", allowed.join(", "))))
-    }
+    fields::title("title", raw, 300, "Give the idea a title (1 to 300 characters).")
 }
 
 /// An outline from a request: empty is allowed (a rough idea); otherwise 6–10 titled sections.
@@ -60,16 +48,6 @@ fn outline_of(sections: Vec<SectionOut>) -> Result<serde_json::Value, AppError> 
         .cleaned()
         .map_err(|e| AppError::field("outline", format!("Fix the outline: {e}.")))?;
     Ok(serde_json::to_value(outline).unwrap_or_default())
-}
-
-fn keywords_of(list: Vec<String>) -> serde_json::Value {
-    let cleaned: Vec<String> = list
-        .into_iter()
-        .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|k| !k.is_empty())
-        .take(20)
-        .collect();
-    serde_json::json!(cleaned)
 }
 
 fn words(value: i32) -> Result<i32, AppError> {
@@ -110,14 +88,18 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: IdeaIn) -> 
         cluster_id: Set(input.cluster_id),
         title: Set(title_of(&input.title)?),
         description: Set(input.description.unwrap_or_default().trim().to_owned()),
-        content_type: Set(choice("content_type", input.content_type.as_deref().unwrap_or("post"), CONTENT_TYPES)?),
-        content_structure: Set(choice(
+        content_type: Set(fields::pick(
+            "content_type",
+            input.content_type.as_deref().unwrap_or("post"),
+            CONTENT_TYPES,
+        )?),
+        content_structure: Set(fields::pick(
             "content_structure",
             input.content_structure.as_deref().unwrap_or("article"),
             CONTENT_STRUCTURES,
         )?),
-        primary_keywords: Set(keywords_of(input.primary_keywords)),
-        covered_keywords: Set(keywords_of(input.covered_keywords)),
+        primary_keywords: Set(fields::keyword_list(input.primary_keywords)),
+        covered_keywords: Set(fields::keyword_list(input.covered_keywords)),
         outline: Set(outline_of(input.outline)?),
         target_word_count: Set(words(input.target_word_count.unwrap_or(1500))?),
         status: Set("new".into()),
@@ -139,16 +121,16 @@ pub async fn update(db: &DatabaseConnection, caller: &Caller, id: i64, input: Id
         row.description = Set(description.trim().to_owned());
     }
     if let Some(value) = input.content_type {
-        row.content_type = Set(choice("content_type", &value, CONTENT_TYPES)?);
+        row.content_type = Set(fields::pick("content_type", &value, CONTENT_TYPES)?);
     }
     if let Some(value) = input.content_structure {
-        row.content_structure = Set(choice("content_structure", &value, CONTENT_STRUCTURES)?);
+        row.content_structure = Set(fields::pick("content_structure", &value, CONTENT_STRUCTURES)?);
     }
     if let Some(list) = input.primary_keywords {
-        row.primary_keywords = Set(keywords_of(list));
+        row.primary_keywords = Set(fields::keyword_list(list));
     }
     if let Some(list) = input.covered_keywords {
-        row.covered_keywords = Set(keywords_of(list));
+        row.covered_keywords = Set(fields::keyword_list(list));
     }
     if let Some(sections) = input.outline {
         row.outline = Set(outline_of(sections)?);
@@ -163,7 +145,7 @@ pub async fn update(db: &DatabaseConnection, caller: &Caller, id: i64, input: Id
         row.cluster_id = Set(cluster_id);
     }
     if let Some(status) = input.status {
-        let status = choice("status", &status, IDEA_STATUSES)?;
+        let status = fields::pick("status", &status, IDEA_STATUSES)?;
         if !idea_transition_allowed(&current.status, &status) {
             return Err(AppError::Conflict {
                 message: format!("An idea that is {} cannot become {status}.", current.status),

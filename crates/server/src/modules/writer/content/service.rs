@@ -15,7 +15,7 @@ use super::dto::{ContentIn, ContentOut, ContentPatch};
 use super::html;
 use super::seo::{self, META_DESCRIPTION_MAX, META_TITLE_MAX, Subject, Validation};
 use crate::http::tenant::Caller;
-use crate::http::{AppError, Filter, ListSpec};
+use crate::http::{AppError, Filter, ListSpec, fields};
 
 pub fn list_spec() -> ListSpec<content::Entity> {
     ListSpec::new()
@@ -49,24 +49,6 @@ fn clean_line(field: &str, value: &str, max: usize) -> Result<String, AppError> 
         return Err(AppError::field(field, format!("Use at most {max} characters.")));
     }
     Ok(value)
-}
-
-fn pick(field: &str, value: &str, allowed: &[&str]) -> Result<String, AppError> {
-    if allowed.contains(&value) {
-        Ok(value.to_owned())
-    } else {
-        Err(AppError::field(field, format!("Choose one of: {}.", allowed.join(", "))))
-    }
-}
-
-fn keywords_json(list: Vec<String>) -> serde_json::Value {
-    let list: Vec<String> = list
-        .into_iter()
-        .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|k| !k.is_empty())
-        .take(20)
-        .collect();
-    serde_json::json!(list)
 }
 
 /// Longest article accepted (characters of HTML).
@@ -104,9 +86,13 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ContentIn) 
         meta_title: Set(clean_line("meta_title", &input.meta_title, META_TITLE_MAX)?),
         meta_description: Set(clean_line("meta_description", &input.meta_description, META_DESCRIPTION_MAX)?),
         primary_keyword: Set(clean_line("primary_keyword", &input.primary_keyword, 255)?),
-        secondary_keywords: Set(keywords_json(input.secondary_keywords)),
-        content_type: Set(pick("content_type", input.content_type.as_deref().unwrap_or("post"), CONTENT_TYPES)?),
-        content_structure: Set(pick(
+        secondary_keywords: Set(fields::keyword_list(input.secondary_keywords)),
+        content_type: Set(fields::pick(
+            "content_type",
+            input.content_type.as_deref().unwrap_or("post"),
+            CONTENT_TYPES,
+        )?),
+        content_structure: Set(fields::pick(
             "content_structure",
             input.content_structure.as_deref().unwrap_or("article"),
             CONTENT_STRUCTURES,
@@ -152,13 +138,13 @@ pub async fn update(
         row.primary_keyword = Set(clean_line("primary_keyword", &value, 255)?);
     }
     if let Some(list) = input.secondary_keywords {
-        row.secondary_keywords = Set(keywords_json(list));
+        row.secondary_keywords = Set(fields::keyword_list(list));
     }
     if let Some(value) = input.content_type {
-        row.content_type = Set(pick("content_type", &value, CONTENT_TYPES)?);
+        row.content_type = Set(fields::pick("content_type", &value, CONTENT_TYPES)?);
     }
     if let Some(value) = input.content_structure {
-        row.content_structure = Set(pick("content_structure", &value, CONTENT_STRUCTURES)?);
+        row.content_structure = Set(fields::pick("content_structure", &value, CONTENT_STRUCTURES)?);
     }
     row.updated_at = Set(Utc::now());
     Ok(row.update(db).await?.into())

@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection
 
 use super::dto::{QueuedOut, WriterTaskIn, WriterTaskOut, WriterTaskPatch};
 use crate::http::tenant::Caller;
-use crate::http::{AppError, Filter, ListSpec};
+use crate::http::{AppError, Filter, ListSpec, fields};
 
 /// Articles per `auto_generate_content` request (the original's limit).
 pub const MAX_GENERATE: usize = 10;
@@ -42,19 +42,7 @@ pub async fn find<C: ConnectionTrait>(db: &C, caller: &Caller, id: i64) -> Resul
 }
 
 fn title_of(raw: &str) -> Result<String, AppError> {
-    let title = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() || title.chars().count() > 300 {
-        return Err(AppError::field("title", "Give the task a title (1 to 300 characters)."));
-    }
-    Ok(title)
-}
-
-fn pick(field: &str, value: &str, allowed: &[&str]) -> Result<String, AppError> {
-    if allowed.contains(&value) {
-        Ok(value.to_owned())
-    } else {
-        Err(AppError::field(field, format!("Choose one of: {}.", allowed.join(", "))))
-    }
+    fields::title("title", raw, 300, "Give the task a title (1 to 300 characters).")
 }
 
 fn words(value: i32) -> Result<i32, AppError> {
@@ -63,16 +51,6 @@ fn words(value: i32) -> Result<i32, AppError> {
     } else {
         Err(AppError::field("target_words", "Use 100 to 20000 words."))
     }
-}
-
-fn keywords_json(list: Vec<String>) -> serde_json::Value {
-    let list: Vec<String> = list
-        .into_iter()
-        .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|k| !k.is_empty())
-        .take(20)
-        .collect();
-    serde_json::json!(list)
 }
 
 pub async fn create(db: &DatabaseConnection, caller: &Caller, input: WriterTaskIn) -> Result<WriterTaskOut, AppError> {
@@ -98,9 +76,13 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: WriterTaskI
         idea_id: Set(None),
         title: Set(title_of(&input.title)?),
         brief: Set(input.brief.unwrap_or_default().trim().to_owned()),
-        keywords: Set(keywords_json(input.keywords)),
-        content_type: Set(pick("content_type", input.content_type.as_deref().unwrap_or("post"), CONTENT_TYPES)?),
-        content_structure: Set(pick(
+        keywords: Set(fields::keyword_list(input.keywords)),
+        content_type: Set(fields::pick(
+            "content_type",
+            input.content_type.as_deref().unwrap_or("post"),
+            CONTENT_TYPES,
+        )?),
+        content_structure: Set(fields::pick(
             "content_structure",
             input.content_structure.as_deref().unwrap_or("article"),
             CONTENT_STRUCTURES,
@@ -129,19 +111,19 @@ pub async fn update(
         row.brief = Set(brief.trim().to_owned());
     }
     if let Some(list) = input.keywords {
-        row.keywords = Set(keywords_json(list));
+        row.keywords = Set(fields::keyword_list(list));
     }
     if let Some(value) = input.content_type {
-        row.content_type = Set(pick("content_type", &value, CONTENT_TYPES)?);
+        row.content_type = Set(fields::pick("content_type", &value, CONTENT_TYPES)?);
     }
     if let Some(value) = input.content_structure {
-        row.content_structure = Set(pick("content_structure", &value, CONTENT_STRUCTURES)?);
+        row.content_structure = Set(fields::pick("content_structure", &value, CONTENT_STRUCTURES)?);
     }
     if let Some(value) = input.target_words {
         row.target_words = Set(words(value)?);
     }
     if let Some(status) = input.status {
-        row.status = Set(pick("status", &status, TASK_STATUSES)?);
+        row.status = Set(fields::pick("status", &status, TASK_STATUSES)?);
     }
     row.updated_at = Set(Utc::now());
     Ok(row.update(db).await?.into())
@@ -177,7 +159,7 @@ pub async fn bulk_delete(db: &DatabaseConnection, caller: &Caller, ids: &[i64]) 
 pub async fn bulk_update(db: &DatabaseConnection, caller: &Caller, ids: &[i64], status: &str) -> Result<u64, AppError> {
     caller.require_write()?;
     check_ids(ids, MAX_BULK)?;
-    let status = pick("status", status, TASK_STATUSES)?;
+    let status = fields::pick("status", status, TASK_STATUSES)?;
     let own: Vec<i64> = visible(caller)
         .filter(writer_task::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -237,7 +219,7 @@ pub async fn from_ideas(db: &DatabaseConnection, caller: &Caller, ids: &[i64]) -
             idea_id: Set(Some(idea.id)),
             title: Set(idea.title.clone()),
             brief: Set(idea.description.clone()),
-            keywords: Set(keywords_json(keywords)),
+            keywords: Set(fields::keyword_list(keywords)),
             content_type: Set(idea.content_type.clone()),
             content_structure: Set(idea.content_structure.clone()),
             target_words: Set(idea.target_word_count),
