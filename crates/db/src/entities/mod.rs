@@ -3,6 +3,7 @@
 pub mod account;
 pub mod credit_transaction;
 pub mod credit_usage_log;
+pub mod cron_slot;
 pub mod industry;
 pub mod industry_sector;
 pub mod mail_outbox;

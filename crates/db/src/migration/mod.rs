@@ -7,6 +7,7 @@ mod m20261125_000001_system_settings;
 mod m20261125_000002_accounts;
 mod m20261125_000003_credits_notifications;
 mod m20261125_000004_tasks;
+mod m20261125_000005_cron_slots;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261125_000003_credits_notifications::Migration),
             Box::new(m20261125_000004_tasks::Migration),
+            Box::new(m20261125_000005_cron_slots::Migration),
         ]
     }
 }
