@@ -16,5 +16,7 @@ pub use cron::{
     run_scheduler,
 };
 pub use queue::{Job, Queue, QueueConfig, QueueError};
-pub use runtime::{JobContext, JobError, JobFuture, JobHandler, JobOutput, Registry, RetryPolicy, enqueue, run_worker};
+pub use runtime::{
+    JobContext, JobError, JobFuture, JobHandler, JobOutput, Registry, RetryPolicy, enqueue, enqueue_many, run_worker,
+};
 pub use tasks::{NewTask, Progress, TaskError, TaskObserver};

@@ -188,6 +188,11 @@ pub async fn enqueue(queue: &Queue, task: &task::Model) -> Result<(), crate::que
     queue.push(Job { task_id: task.id, kind: task.kind.clone() }, None).await
 }
 
+/// Creates the jobs of several tasks in one go (see [`Queue::push_many`]). Call after creating the records.
+pub async fn enqueue_many(queue: &Queue, tasks: &[task::Model]) -> Result<(), crate::queue::QueueError> {
+    queue.push_many(tasks.iter().map(|task| Job { task_id: task.id, kind: task.kind.clone() }).collect()).await
+}
+
 async fn execute(job: Job, deps: Data<Arc<Deps>>) -> Result<(), BoxDynError> {
     let deps = deps.0;
     let observer = deps.observer.as_ref();

@@ -134,6 +134,23 @@ pub async fn create<C: ConnectionTrait>(
     Ok(saved)
 }
 
+/// Records several queued tasks in one statement: all or none.
+pub async fn create_many<C: ConnectionTrait>(
+    db: &C,
+    observer: &dyn TaskObserver,
+    new: Vec<NewTask>,
+) -> Result<Vec<task::Model>, TaskError> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
+    let saved = task::Entity::insert_many(new.into_iter().map(|n| queued(n, now))).exec_with_returning(db).await?;
+    for task in &saved {
+        observer.changed(task);
+    }
+    Ok(saved)
+}
+
 /// The outcome of trying to take a task for running.
 #[derive(Debug)]
 pub enum Claim {

@@ -355,6 +355,43 @@ async fn a_job_outliving_its_lease_keeps_it_against_a_duplicate_delivery() {
 }
 
 #[tokio::test]
+async fn a_batch_of_tasks_is_enqueued_at_once_and_each_runs_once() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let runs = Arc::new(Mutex::new(HashMap::new()));
+        let registry = Registry::default().register(Flaky { failures: 0, runs: runs.clone() });
+        let a = start("worker-a", &db, &queue, registry.clone(), fast_retry(1));
+        let b = start("worker-b", &db, &queue, registry, fast_retry(1));
+        let new: Vec<NewTask> = (0..30)
+            .map(|i| NewTask {
+                account_id: account,
+                site_id: None,
+                user_id: None,
+                kind: "flaky".into(),
+                input: serde_json::json!({ "i": i }),
+                total: 1,
+            })
+            .collect();
+        let created = tasks::create_many(&db, &Unobserved, new).await.unwrap();
+        assert_eq!(created.len(), 30);
+        assert!(created.iter().all(|t| t.status == "queued" && t.account_id == account));
+        jobs::enqueue_many(&queue, &created).await.unwrap();
+        for task in &created {
+            wait_for_status(&db, task.id, "succeeded").await;
+        }
+        let runs = runs.lock().unwrap().clone();
+        assert_eq!(runs.len(), 30);
+        assert!(runs.values().all(|n| *n == 1), "a job ran twice: {runs:?}");
+        assert!(tasks::create_many(&db, &Unobserved, Vec::new()).await.unwrap().is_empty());
+        jobs::enqueue_many(&queue, &[]).await.unwrap();
+        a.stop().await;
+        b.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn transitions_are_checked_by_the_update_itself() {
     each_backend(|url| async move {
         let (db, account) = database(&url).await;
