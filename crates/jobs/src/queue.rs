@@ -47,6 +47,12 @@ impl Default for QueueConfig {
     }
 }
 
+/// Jobs a worker takes per fetch (the engine's default is 10). The engine's worker keeps fetching while its
+/// service is ready, so this does not bound how many jobs a worker holds (only the per-kind concurrency
+/// limits how many run); a larger batch just needs fewer fetch transactions (in the throughput bench on
+/// PostgreSQL: 2.13 instead of 2.29 transactions and about 15 % less CPU per job).
+const FETCH_BATCH: usize = 32;
+
 #[derive(Clone)]
 pub enum Queue {
     Postgres(PostgresStorage<Job>, QueueConfig),
@@ -55,6 +61,11 @@ pub enum Queue {
 
 impl Queue {
     /// Creates the engine's tables if needed (its own migrations, beside ours) and opens the queue.
+    ///
+    /// The engine's per-job lock is off (`lock_tasks(false)`): a fetched job is already marked `Queued` and
+    /// held by the fetching worker, and orphan recovery treats `Queued` and `Running` alike, so the lock
+    /// (one more UPDATE of the engine's rows per batch of events) would only relabel it. Who runs a task is
+    /// decided by the lease on our `tasks` row (`tasks::claim`).
     pub async fn open(db: &DatabaseConnection, config: QueueConfig) -> Result<Self, QueueError> {
         let setup = |e: &dyn std::fmt::Display| QueueError::Setup(e.to_string());
         match db.get_database_backend() {
@@ -64,7 +75,9 @@ impl Queue {
                 let engine_config = apalis_postgres::Config::default()
                     .queue(&config.name)
                     .heartbeat_interval(config.heartbeat)
-                    .missed_heartbeats(config.missed_heartbeats);
+                    .missed_heartbeats(config.missed_heartbeats)
+                    .lock_tasks(false)
+                    .batch_size(FETCH_BATCH);
                 Ok(Self::Postgres(PostgresStorage::new(&pool).with_config(engine_config), config))
             }
             _ => {
@@ -73,7 +86,9 @@ impl Queue {
                 let engine_config = apalis_sqlite::Config::default()
                     .queue(&config.name)
                     .heartbeat_interval(config.heartbeat)
-                    .missed_heartbeats(config.missed_heartbeats);
+                    .missed_heartbeats(config.missed_heartbeats)
+                    .lock_tasks(false)
+                    .batch_size(FETCH_BATCH);
                 Ok(Self::Sqlite(SqliteStorage::new(&pool).with_config(engine_config), config))
             }
         }
@@ -88,17 +103,36 @@ impl Queue {
     /// Enqueues a job, to run now or after `delay`. Retries are ours (with backoff and a record on the
     /// task), so the engine runs each pushed job at most once.
     pub async fn push(&self, job: Job, delay: Option<Duration>) -> Result<(), QueueError> {
-        // Three engine attempts cover a worker that dies mid-run (orphan recovery); failures of the work
-        // itself are retried by the runtime with backoff, as new jobs.
-        let mut builder = TaskBuilder::new(job).max_attempts(3);
-        if let Some(delay) = delay {
-            builder = builder.run_after(delay);
-        }
-        let task = builder.build();
+        let task = engine_task(job, delay);
         let result = match self {
             Self::Postgres(storage, _) => storage.clone().push_task(task).await.map_err(|e| e.to_string()),
             Self::Sqlite(storage, _) => storage.clone().push_task(task).await.map_err(|e| e.to_string()),
         };
         result.map_err(QueueError::Push)
     }
+
+    /// Enqueues several jobs to run now, in one statement and one transaction: all or none.
+    pub async fn push_many(&self, jobs: Vec<Job>) -> Result<(), QueueError> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        // The engine buffers what it is sent and writes the buffer as one multi-row INSERT when the
+        // stream ends.
+        let tasks = || futures_util::stream::iter(jobs.into_iter().map(|job| engine_task(job, None)));
+        let result = match self {
+            Self::Postgres(storage, _) => storage.clone().push_all(tasks()).await.map_err(|e| e.to_string()),
+            Self::Sqlite(storage, _) => storage.clone().push_all(tasks()).await.map_err(|e| e.to_string()),
+        };
+        result.map_err(QueueError::Push)
+    }
+}
+
+fn engine_task(job: Job, delay: Option<Duration>) -> apalis::prelude::Task<Job> {
+    // Three engine attempts cover a worker that dies mid-run (orphan recovery); failures of the work itself
+    // are retried by the runtime with backoff, as new jobs.
+    let mut builder = TaskBuilder::new(job).max_attempts(3);
+    if let Some(delay) = delay {
+        builder = builder.run_after(delay);
+    }
+    builder.build()
 }

@@ -2,10 +2,10 @@
 //! concurrency, records the outcome on the task, retries retryable failures with exponential backoff, and
 //! stops cleanly on shutdown.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use apalis::prelude::{BackendExt, BoxDynError, Data, ParallelizeExt, Strategy, WorkerBuilder};
@@ -122,13 +122,65 @@ impl Registry {
     }
 }
 
-#[derive(Clone)]
+/// What every job of one worker shares; the engine hands each job a clone of the `Arc`.
 struct Deps {
     db: DatabaseConnection,
     queue: Queue,
     registry: Registry,
     observer: Arc<dyn TaskObserver>,
     retry: RetryPolicy,
+    held: Held,
+}
+
+/// The tasks this worker is running now. One ticker per worker renews all their leases in one statement,
+/// instead of a timer task per job.
+#[derive(Clone, Default)]
+struct Held(Arc<Mutex<HashSet<i64>>>);
+
+impl Held {
+    fn hold(&self, id: i64) -> HoldGuard {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id);
+        HoldGuard { held: self.clone(), id }
+    }
+
+    fn ids(&self) -> Vec<i64> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().copied().collect()
+    }
+}
+
+/// Stops renewing the task's lease when the job ends, however it ends (a panic included).
+struct HoldGuard {
+    held: Held,
+    id: i64,
+}
+
+impl Drop for HoldGuard {
+    fn drop(&mut self) {
+        self.held.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&self.id);
+    }
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Renews the leases of the worker's running tasks every third of the lease, until aborted.
+async fn renew_leases(db: DatabaseConnection, held: Held, lease: Duration) {
+    let mut ticks = tokio::time::interval((lease / 3).max(Duration::from_millis(10)));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The first tick is immediate; nothing is held yet.
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        let ids = held.ids();
+        if let Err(error) = tasks::renew_all(&db, &ids, lease).await {
+            tracing::warn!(tasks = ?ids, %error, "could not renew the task leases");
+        }
+    }
 }
 
 /// Creates the task's job in the queue. Call after creating the task record.
@@ -136,7 +188,12 @@ pub async fn enqueue(queue: &Queue, task: &task::Model) -> Result<(), crate::que
     queue.push(Job { task_id: task.id, kind: task.kind.clone() }, None).await
 }
 
-async fn execute(job: Job, deps: Data<Deps>) -> Result<(), BoxDynError> {
+/// Creates the jobs of several tasks in one go (see [`Queue::push_many`]). Call after creating the records.
+pub async fn enqueue_many(queue: &Queue, tasks: &[task::Model]) -> Result<(), crate::queue::QueueError> {
+    queue.push_many(tasks.iter().map(|task| Job { task_id: task.id, kind: task.kind.clone() }).collect()).await
+}
+
+async fn execute(job: Job, deps: Data<Arc<Deps>>) -> Result<(), BoxDynError> {
     let deps = deps.0;
     let observer = deps.observer.as_ref();
     let Some((handler, limit)) = deps.registry.handlers.get(job.kind.as_str()).cloned() else {
@@ -158,19 +215,10 @@ async fn execute(job: Job, deps: Data<Deps>) -> Result<(), BoxDynError> {
     };
     let attempt = task.attempts;
     let ctx = JobContext { task, db: deps.db.clone(), observer: deps.observer.clone() };
-    let renewal = {
-        let (db, lease, id) = (deps.db.clone(), deps.retry.lease, job.task_id);
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(lease / 3).await;
-                if let Err(error) = tasks::renew(&db, id, lease).await {
-                    tracing::warn!(task_id = id, %error, "could not renew the task lease");
-                }
-            }
-        })
+    let outcome = {
+        let _lease = deps.held.hold(job.task_id);
+        handler.run(ctx).await
     };
-    let outcome = handler.run(ctx).await;
-    renewal.abort();
     match outcome {
         Ok(output) => {
             tasks::succeed(&deps.db, observer, job.task_id, output.result, output.cost_credits, output.message).await?;
@@ -214,7 +262,10 @@ pub async fn run_worker(
     retry: RetryPolicy,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let deps = Deps { db, queue: queue.clone(), registry, observer, retry };
+    let held = Held::default();
+    // Ends with this function, also when its future is dropped rather than run to the end.
+    let renewals = AbortOnDrop(tokio::spawn(renew_leases(db.clone(), held.clone(), retry.lease)));
+    let deps = Arc::new(Deps { db, queue: queue.clone(), registry, observer, retry, held });
     let signal = async move {
         shutdown.await;
         Ok::<(), std::io::Error>(())
@@ -243,6 +294,8 @@ pub async fn run_worker(
                 .await
         }
     };
+    // The engine has waited for the jobs in flight; nothing is held any more.
+    drop(renewals);
     result.map_err(|e| e.to_string())
 }
 

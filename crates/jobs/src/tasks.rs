@@ -1,10 +1,13 @@
 //! The task record's lifecycle. Every change goes through here, is checked against the allowed transitions
 //! (domain::TaskStatus) and is reported to an observer (the server pushes it to live streams).
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use db::entities::task;
 use domain::{Phase, TaskStatus};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, UpdateMany,
+};
 
 /// Told about every change of a task (after it is stored).
 pub trait TaskObserver: Send + Sync {
@@ -59,36 +62,40 @@ fn status_of(task: &task::Model) -> TaskStatus {
 async fn transition<C: ConnectionTrait>(
     db: &C,
     observer: &dyn TaskObserver,
-    current: task::Model,
+    id: i64,
     next: TaskStatus,
-    edit: impl FnOnce(&mut task::ActiveModel),
+    edit: impl FnOnce(UpdateMany<task::Entity>) -> UpdateMany<task::Entity>,
 ) -> Result<task::Model, TaskError> {
-    if !status_of(&current).can_become(next) {
-        return Err(TaskError::Transition { id: current.id, from: current.status, to: next.as_str() });
-    }
-    let mut update: task::ActiveModel = current.into();
-    update.status = Set(next.as_str().into());
-    update.updated_at = Set(Utc::now());
+    // One statement: the UPDATE only matches while the task is in a status that may become `next`, so the
+    // check and the write cannot be split by another change (a cancel, another worker), and the row comes
+    // back with RETURNING instead of a separate read before and after.
+    let from: Vec<&str> = TaskStatus::ALL.into_iter().filter(|s| s.can_become(next)).map(TaskStatus::as_str).collect();
+    let now = Utc::now();
+    let mut update = task::Entity::update_many()
+        .col_expr(task::Column::Status, Expr::value(next.as_str()))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::Id.eq(id))
+        .filter(task::Column::Status.is_in(from));
     if next.is_terminal() {
-        update.finished_at = Set(Some(Utc::now()));
+        update = update
+            .col_expr(task::Column::FinishedAt, Expr::value(Some(now)))
+            .col_expr(task::Column::LeaseExpiresAt, Expr::value(None::<DateTime<Utc>>));
     }
-    if next.is_terminal() {
-        update.lease_expires_at = Set(None);
+    match edit(update).exec_with_returning(db).await?.pop() {
+        Some(saved) => {
+            observer.changed(&saved);
+            Ok(saved)
+        }
+        None => {
+            // Nothing matched: say why (no such task, or a status that cannot make this move).
+            let current = load(db, id).await?;
+            Err(TaskError::Transition { id, from: current.status, to: next.as_str() })
+        }
     }
-    edit(&mut update);
-    let saved = update.update(db).await?;
-    observer.changed(&saved);
-    Ok(saved)
 }
 
-/// Records a queued task.
-pub async fn create<C: ConnectionTrait>(
-    db: &C,
-    observer: &dyn TaskObserver,
-    new: NewTask,
-) -> Result<task::Model, TaskError> {
-    let now = Utc::now();
-    let saved = task::ActiveModel {
+fn queued(new: NewTask, now: DateTime<Utc>) -> task::ActiveModel {
+    task::ActiveModel {
         account_id: Set(new.account_id),
         site_id: Set(new.site_id),
         user_id: Set(new.user_id),
@@ -114,9 +121,33 @@ pub async fn create<C: ConnectionTrait>(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
+}
+
+/// Records a queued task.
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    observer: &dyn TaskObserver,
+    new: NewTask,
+) -> Result<task::Model, TaskError> {
+    let saved = queued(new, Utc::now()).insert(db).await?;
     observer.changed(&saved);
+    Ok(saved)
+}
+
+/// Records several queued tasks in one statement: all or none.
+pub async fn create_many<C: ConnectionTrait>(
+    db: &C,
+    observer: &dyn TaskObserver,
+    new: Vec<NewTask>,
+) -> Result<Vec<task::Model>, TaskError> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
+    let saved = task::Entity::insert_many(new.into_iter().map(|n| queued(n, now))).exec_with_returning(db).await?;
+    for task in &saved {
+        observer.changed(task);
+    }
     Ok(saved)
 }
 
@@ -131,18 +162,22 @@ pub enum Claim {
     Done,
 }
 
+fn lease_end(from: DateTime<Utc>, lease: std::time::Duration) -> DateTime<Utc> {
+    from + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(30))
+}
+
 /// Takes the task for running, atomically: only a queued task, or a running one whose worker stopped
-/// renewing its lease, can be claimed, so two workers never run one task at once.
+/// renewing its lease, can be claimed, so two workers never run one task at once. Counts the attempt and
+/// records the start in the same statement.
 pub async fn claim<C: ConnectionTrait>(
     db: &C,
     observer: &dyn TaskObserver,
     id: i64,
     lease: std::time::Duration,
 ) -> Result<Claim, TaskError> {
-    use sea_orm::sea_query::{Condition, Expr, ExprTrait};
-    use sea_orm::{ColumnTrait, QueryFilter};
+    // Scoped here: at module level its `max` would shadow `Ord::max` on plain numbers.
+    use sea_orm::sea_query::ExprTrait;
     let now = Utc::now();
-    let lease_end = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(30));
     let claimable = Condition::any().add(task::Column::Status.eq("queued")).add(
         Condition::all().add(task::Column::Status.eq("running")).add(
             Condition::any().add(task::Column::LeaseExpiresAt.is_null()).add(task::Column::LeaseExpiresAt.lt(now)),
@@ -151,23 +186,23 @@ pub async fn claim<C: ConnectionTrait>(
     let claimed = task::Entity::update_many()
         .col_expr(task::Column::Status, Expr::value("running"))
         .col_expr(task::Column::Attempts, Expr::col(task::Column::Attempts).add(1))
-        .col_expr(task::Column::LeaseExpiresAt, Expr::value(lease_end))
+        .col_expr(task::Column::LeaseExpiresAt, Expr::value(lease_end(now, lease)))
         .col_expr(task::Column::StartedAt, Expr::value(now))
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(id))
         .filter(task::Column::CancelRequested.eq(false))
         .filter(claimable)
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    let current = load(db, id).await?;
-    if claimed.rows_affected == 1 {
-        observer.changed(&current);
-        return Ok(Claim::Claimed(Box::new(current)));
+    if let Some(task) = claimed.into_iter().next() {
+        observer.changed(&task);
+        return Ok(Claim::Claimed(Box::new(task)));
     }
+    let current = load(db, id).await?;
     match status_of(&current) {
         TaskStatus::Queued if current.cancel_requested => {
-            transition(db, observer, current, TaskStatus::Cancelled, |t| {
-                t.message = Set(Some("Cancelled before it started.".into()));
+            transition(db, observer, id, TaskStatus::Cancelled, |u| {
+                u.col_expr(task::Column::Message, Expr::value("Cancelled before it started."))
             })
             .await?;
             Ok(Claim::Done)
@@ -179,12 +214,17 @@ pub async fn claim<C: ConnectionTrait>(
 
 /// Extends the lease of a running task (the worker is alive and still working on it).
 pub async fn renew<C: ConnectionTrait>(db: &C, id: i64, lease: std::time::Duration) -> Result<(), TaskError> {
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let lease_end = Utc::now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(30));
+    renew_all(db, &[id], lease).await
+}
+
+/// Extends the leases of several running tasks in one statement (a worker renews everything it holds).
+pub async fn renew_all<C: ConnectionTrait>(db: &C, ids: &[i64], lease: std::time::Duration) -> Result<(), TaskError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     task::Entity::update_many()
-        .col_expr(task::Column::LeaseExpiresAt, Expr::value(lease_end))
-        .filter(task::Column::Id.eq(id))
+        .col_expr(task::Column::LeaseExpiresAt, Expr::value(lease_end(Utc::now(), lease)))
+        .filter(task::Column::Id.is_in(ids.iter().copied()))
         .filter(task::Column::Status.eq("running"))
         .exec(db)
         .await?;
@@ -193,17 +233,17 @@ pub async fn renew<C: ConnectionTrait>(db: &C, id: i64, lease: std::time::Durati
 
 /// A worker picks the task up. A cancel requested while it waited ends it here instead.
 pub async fn start<C: ConnectionTrait>(db: &C, observer: &dyn TaskObserver, id: i64) -> Result<task::Model, TaskError> {
+    use sea_orm::sea_query::ExprTrait;
     let current = load(db, id).await?;
     if current.cancel_requested && !status_of(&current).is_terminal() {
-        return transition(db, observer, current, TaskStatus::Cancelled, |t| {
-            t.message = Set(Some("Cancelled before it started.".into()));
+        return transition(db, observer, id, TaskStatus::Cancelled, |u| {
+            u.col_expr(task::Column::Message, Expr::value("Cancelled before it started."))
         })
         .await;
     }
-    let attempts = current.attempts + 1;
-    transition(db, observer, current, TaskStatus::Running, |t| {
-        t.attempts = Set(attempts);
-        t.started_at = Set(Some(Utc::now()));
+    transition(db, observer, id, TaskStatus::Running, |u| {
+        u.col_expr(task::Column::Attempts, Expr::col(task::Column::Attempts).add(1))
+            .col_expr(task::Column::StartedAt, Expr::value(Some(Utc::now())))
     })
     .await
 }
@@ -215,15 +255,14 @@ pub async fn progress<C: ConnectionTrait>(
     id: i64,
     report: Progress,
 ) -> Result<task::Model, TaskError> {
-    let current = load(db, id).await?;
     let percent = i16::from(report.phase.percent(report.current.max(0) as u64, report.total.max(0) as u64));
-    transition(db, observer, current, TaskStatus::Running, |t| {
-        t.phase = Set(report.phase.as_str().into());
-        t.percent = Set(percent);
-        t.current = Set(report.current);
-        t.total = Set(report.total);
-        t.item = Set(report.item);
-        t.message = Set(report.message);
+    transition(db, observer, id, TaskStatus::Running, |u| {
+        u.col_expr(task::Column::Phase, Expr::value(report.phase.as_str()))
+            .col_expr(task::Column::Percent, Expr::value(percent))
+            .col_expr(task::Column::Current, Expr::value(report.current))
+            .col_expr(task::Column::Total, Expr::value(report.total))
+            .col_expr(task::Column::Item, Expr::value(report.item))
+            .col_expr(task::Column::Message, Expr::value(report.message))
     })
     .await
 }
@@ -236,13 +275,12 @@ pub async fn succeed<C: ConnectionTrait>(
     cost_credits: i64,
     message: String,
 ) -> Result<task::Model, TaskError> {
-    let current = load(db, id).await?;
-    transition(db, observer, current, TaskStatus::Succeeded, |t| {
-        t.phase = Set(Phase::Done.as_str().into());
-        t.percent = Set(100);
-        t.result = Set(Some(result));
-        t.cost_credits = Set(cost_credits);
-        t.message = Set(Some(message));
+    transition(db, observer, id, TaskStatus::Succeeded, |u| {
+        u.col_expr(task::Column::Phase, Expr::value(Phase::Done.as_str()))
+            .col_expr(task::Column::Percent, Expr::value(100i16))
+            .col_expr(task::Column::Result, Expr::value(Some(result)))
+            .col_expr(task::Column::CostCredits, Expr::value(cost_credits))
+            .col_expr(task::Column::Message, Expr::value(Some(message)))
     })
     .await
 }
@@ -255,11 +293,10 @@ pub async fn fail<C: ConnectionTrait>(
     code: &str,
     reason: &str,
 ) -> Result<task::Model, TaskError> {
-    let current = load(db, id).await?;
-    transition(db, observer, current, TaskStatus::Failed, |t| {
-        t.error = Set(Some(reason.into()));
-        t.error_code = Set(Some(code.into()));
-        t.message = Set(Some(reason.into()));
+    transition(db, observer, id, TaskStatus::Failed, |u| {
+        u.col_expr(task::Column::Error, Expr::value(Some(reason)))
+            .col_expr(task::Column::ErrorCode, Expr::value(Some(code)))
+            .col_expr(task::Column::Message, Expr::value(Some(reason)))
     })
     .await
 }
@@ -273,21 +310,46 @@ pub async fn request_cancel<C: ConnectionTrait>(
     let current = load(db, id).await?;
     match status_of(&current) {
         TaskStatus::Queued => {
-            transition(db, observer, current, TaskStatus::Cancelled, |t| {
-                t.cancel_requested = Set(true);
-                t.message = Set(Some("Cancelled before it started.".into()));
+            let cancelled = transition(db, observer, id, TaskStatus::Cancelled, |u| {
+                // Only while still queued: a task a worker has just claimed is asked to stop instead.
+                u.filter(task::Column::Status.eq(TaskStatus::Queued.as_str()))
+                    .col_expr(task::Column::CancelRequested, Expr::value(true))
+                    .col_expr(task::Column::Message, Expr::value("Cancelled before it started."))
             })
-            .await
+            .await;
+            match cancelled {
+                // A worker claimed it in the meantime: ask the running job to stop instead.
+                Err(TaskError::Transition { .. }) => flag_cancel(db, observer, id).await,
+                other => other,
+            }
         }
-        TaskStatus::Running => {
-            let mut update: task::ActiveModel = current.into();
-            update.cancel_requested = Set(true);
-            update.updated_at = Set(Utc::now());
-            let saved = update.update(db).await?;
+        TaskStatus::Running => flag_cancel(db, observer, id).await,
+        _ => Err(TaskError::Transition { id, from: current.status, to: "cancelled" }),
+    }
+}
+
+/// Sets the cancel request on a running task; its job sees it at the next checkpoint.
+async fn flag_cancel<C: ConnectionTrait>(
+    db: &C,
+    observer: &dyn TaskObserver,
+    id: i64,
+) -> Result<task::Model, TaskError> {
+    let flagged = task::Entity::update_many()
+        .col_expr(task::Column::CancelRequested, Expr::value(true))
+        .col_expr(task::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(task::Column::Id.eq(id))
+        .filter(task::Column::Status.eq(TaskStatus::Running.as_str()))
+        .exec_with_returning(db)
+        .await?;
+    match flagged.into_iter().next() {
+        Some(saved) => {
             observer.changed(&saved);
             Ok(saved)
         }
-        _ => Err(TaskError::Transition { id, from: current.status, to: "cancelled" }),
+        None => {
+            let current = load(db, id).await?;
+            Err(TaskError::Transition { id, from: current.status, to: "cancelled" })
+        }
     }
 }
 
@@ -302,9 +364,8 @@ pub async fn mark_cancelled<C: ConnectionTrait>(
     observer: &dyn TaskObserver,
     id: i64,
 ) -> Result<task::Model, TaskError> {
-    let current = load(db, id).await?;
-    transition(db, observer, current, TaskStatus::Cancelled, |t| {
-        t.message = Set(Some("Cancelled.".into()));
+    transition(db, observer, id, TaskStatus::Cancelled, |u| {
+        u.col_expr(task::Column::Message, Expr::value("Cancelled."))
     })
     .await
 }
@@ -317,12 +378,11 @@ pub async fn requeue<C: ConnectionTrait>(
     reason: &str,
     delay: std::time::Duration,
 ) -> Result<task::Model, TaskError> {
-    let current = load(db, id).await?;
     let message = format!("Will retry in {} s: {reason}", delay.as_secs().max(1));
-    transition(db, observer, current, TaskStatus::Queued, |t| {
-        t.message = Set(Some(message));
-        t.error = Set(Some(reason.into()));
-        t.lease_expires_at = Set(None);
+    transition(db, observer, id, TaskStatus::Queued, |u| {
+        u.col_expr(task::Column::Message, Expr::value(Some(message)))
+            .col_expr(task::Column::Error, Expr::value(Some(reason)))
+            .col_expr(task::Column::LeaseExpiresAt, Expr::value(None::<DateTime<Utc>>))
     })
     .await
 }

@@ -12,6 +12,7 @@ pub mod content_setting;
 pub mod content_taxonomy;
 pub mod credit_transaction;
 pub mod credit_usage_log;
+pub mod cron_slot;
 pub mod global_prompt;
 pub mod image;
 pub mod industry;

@@ -7,6 +7,7 @@ mod m20261125_000001_system_settings;
 mod m20261125_000002_accounts;
 mod m20261125_000003_credits_notifications;
 mod m20261125_000004_tasks;
+mod m20261125_000005_cron_slots;
 mod m20261125_000006_ai_config;
 mod m20261125_000007_planner;
 mod m20261125_000008_writer;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261125_000003_credits_notifications::Migration),
             Box::new(m20261125_000004_tasks::Migration),
+            Box::new(m20261125_000005_cron_slots::Migration),
             Box::new(m20261125_000006_ai_config::Migration),
             Box::new(m20261125_000007_planner::Migration),
             Box::new(m20261125_000008_writer::Migration),

@@ -309,3 +309,126 @@ async fn a_dead_workers_job_is_picked_up_again() {
     })
     .await;
 }
+
+/// Sleeps for a while, counting its runs.
+struct Sleeper {
+    runs: Arc<AtomicU32>,
+    time: Duration,
+}
+
+impl JobHandler for Sleeper {
+    fn kind(&self) -> &'static str {
+        "sleeper"
+    }
+    fn run(&self, _: JobContext) -> JobFuture {
+        let (runs, time) = (self.runs.clone(), self.time);
+        Box::pin(async move {
+            runs.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(time).await;
+            Ok(JobOutput { result: serde_json::json!({}), cost_credits: 0, message: "slept".into() })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_job_outliving_its_lease_keeps_it_against_a_duplicate_delivery() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let runs = Arc::new(AtomicU32::new(0));
+        // The job runs three leases long; only the worker's renewals keep the other worker off it.
+        let retry = RetryPolicy { lease: Duration::from_secs(1), ..fast_retry(1) };
+        let registry = Registry::default().register(Sleeper { runs: runs.clone(), time: Duration::from_secs(3) });
+        let a = start("worker-a", &db, &queue, registry.clone(), retry);
+        let b = start("worker-b", &db, &queue, registry, retry);
+        let id = submit(&db, &queue, account, "sleeper").await;
+        wait_for_status(&db, id, "running").await;
+        // A second delivery of the same job, as after a redelivery by the engine.
+        queue.push(jobs::Job { task_id: id, kind: "sleeper".into() }, None).await.unwrap();
+        let done = wait_for_status(&db, id, "succeeded").await;
+        assert_eq!(done.attempts, 1, "claimed once");
+        assert_eq!(runs.load(Ordering::SeqCst), 1, "ran once");
+        a.stop().await;
+        b.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_batch_of_tasks_is_enqueued_at_once_and_each_runs_once() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let runs = Arc::new(Mutex::new(HashMap::new()));
+        let registry = Registry::default().register(Flaky { failures: 0, runs: runs.clone() });
+        let a = start("worker-a", &db, &queue, registry.clone(), fast_retry(1));
+        let b = start("worker-b", &db, &queue, registry, fast_retry(1));
+        let new: Vec<NewTask> = (0..30)
+            .map(|i| NewTask {
+                account_id: account,
+                site_id: None,
+                user_id: None,
+                kind: "flaky".into(),
+                input: serde_json::json!({ "i": i }),
+                total: 1,
+            })
+            .collect();
+        let created = tasks::create_many(&db, &Unobserved, new).await.unwrap();
+        assert_eq!(created.len(), 30);
+        assert!(created.iter().all(|t| t.status == "queued" && t.account_id == account));
+        jobs::enqueue_many(&queue, &created).await.unwrap();
+        for task in &created {
+            wait_for_status(&db, task.id, "succeeded").await;
+        }
+        let runs = runs.lock().unwrap().clone();
+        assert_eq!(runs.len(), 30);
+        assert!(runs.values().all(|n| *n == 1), "a job ran twice: {runs:?}");
+        assert!(tasks::create_many(&db, &Unobserved, Vec::new()).await.unwrap().is_empty());
+        jobs::enqueue_many(&queue, &[]).await.unwrap();
+        a.stop().await;
+        b.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn transitions_are_checked_by_the_update_itself() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let new = |kind: &str| NewTask {
+            account_id: account,
+            site_id: None,
+            user_id: None,
+            kind: kind.into(),
+            input: serde_json::json!({}),
+            total: 1,
+        };
+        let queued = tasks::create(&db, &Unobserved, new("x")).await.unwrap();
+        let refused = tasks::succeed(&db, &Unobserved, queued.id, serde_json::json!({}), 0, "no".into()).await;
+        assert!(
+            matches!(&refused, Err(tasks::TaskError::Transition { from, to: "succeeded", .. }) if from == "queued"),
+            "{refused:?}"
+        );
+        assert_eq!(task(&db, queued.id).await.status, "queued", "a refused move changes nothing");
+        assert!(matches!(tasks::fail(&db, &Unobserved, 999_999, "X", "x").await, Err(tasks::TaskError::NotFound(_))));
+
+        let cancelled = tasks::request_cancel(&db, &Unobserved, queued.id).await.unwrap();
+        assert_eq!(cancelled.status, "cancelled");
+        assert!(cancelled.cancel_requested && cancelled.finished_at.is_some());
+        assert!(tasks::request_cancel(&db, &Unobserved, queued.id).await.is_err(), "already over");
+
+        let running = tasks::create(&db, &Unobserved, new("y")).await.unwrap();
+        let claimed = tasks::claim(&db, &Unobserved, running.id, Duration::from_secs(30)).await.unwrap();
+        assert!(matches!(claimed, tasks::Claim::Claimed(ref t) if t.status == "running" && t.attempts == 1));
+        let flagged = tasks::request_cancel(&db, &Unobserved, running.id).await.unwrap();
+        assert_eq!((flagged.status.as_str(), flagged.cancel_requested), ("running", true));
+        let done = tasks::mark_cancelled(&db, &Unobserved, running.id).await.unwrap();
+        assert_eq!(done.status, "cancelled");
+        assert_eq!(done.lease_expires_at, None);
+        assert!(matches!(
+            tasks::claim(&db, &Unobserved, running.id, Duration::from_secs(30)).await.unwrap(),
+            tasks::Claim::Done
+        ));
+    })
+    .await;
+}
