@@ -10,6 +10,7 @@ pub mod config;
 pub mod events;
 pub mod http;
 pub mod mail;
+pub mod maintenance;
 pub mod modules;
 pub mod planner_cli;
 pub mod secrets;

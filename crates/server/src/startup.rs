@@ -13,6 +13,12 @@ pub async fn open_database(config: &Config, migrate: bool) -> anyhow::Result<Dat
     let db = db::connect(&url, &options).await.with_context(|| format!("database {}", redact_url(&url)))?;
     if migrate {
         db::run_migrations(&db).await.context("running migrations")?;
+        if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+            // SQLite connections cache the schema; ones opened before the migrations may check an
+            // `ON CONFLICT (…)` target against tables as they were. Fresh connections see the final schema.
+            db.close().await.context("reopening the database after migrating")?;
+            return db::connect(&url, &options).await.with_context(|| format!("database {}", redact_url(&url)));
+        }
     }
     Ok(db)
 }

@@ -1,5 +1,6 @@
 //! The job worker of `igny8 serve` (in-process) and `igny8 worker` (standalone): the durable queue, the
-//! registered job kinds, and task changes pushed to live streams.
+//! registered job kinds, task changes pushed to live streams, and the scheduler (cron slots, each run once
+//! across all worker processes).
 
 use std::sync::Arc;
 
@@ -8,8 +9,9 @@ use tokio::sync::watch;
 use crate::app::AppState;
 use crate::modules::tasks::Publisher;
 
-/// Runs the worker until `stop` turns true; in-flight jobs finish first.
+/// Runs the worker and the scheduler until `stop` turns true; in-flight jobs and slots finish first.
 pub async fn run(state: AppState, role: &str, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    let mut stop_scheduler = stop.clone();
     let queue = state.queue.clone();
     let registry = crate::ai_functions::registry(&state);
     let name = format!("{role}-{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
@@ -23,7 +25,12 @@ pub async fn run(state: AppState, role: &str, mut stop: watch::Receiver<bool>) -
         base_delay: std::time::Duration::from_millis(state.config.job_retry_base_ms),
         ..jobs::RetryPolicy::default()
     };
-    jobs::run_worker(name, state.db.clone(), queue, registry, observer, retry, shutdown)
-        .await
-        .map_err(|e| anyhow::anyhow!("job worker: {e}"))
+    let scheduler =
+        jobs::cron::run_scheduler(name.clone(), state.db.clone(), crate::maintenance::schedule(), async move {
+            let _ = stop_scheduler.wait_for(|stopped| *stopped).await;
+        });
+    let worker = jobs::run_worker(name, state.db.clone(), queue, registry, observer, retry, shutdown);
+    let (worker, scheduler) = tokio::join!(worker, scheduler);
+    scheduler.map_err(|e| anyhow::anyhow!("scheduler: {e}"))?;
+    worker.map_err(|e| anyhow::anyhow!("job worker: {e}"))
 }

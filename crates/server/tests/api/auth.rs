@@ -373,3 +373,29 @@ async fn reads_writes_and_ai_actions_are_limited_per_user() {
     assert_eq!(status, 401);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_daily_cleanup_removes_expired_sign_in_tokens() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let stale = app.register("stale@example.com").await;
+        let fresh = app.register("fresh@example.com").await;
+        app.execute(&format!(
+            "UPDATE refresh_tokens SET expires_at = '2020-01-01 00:00:00+00' WHERE user_id = {}",
+            stale.user_id
+        ))
+        .await;
+        let removed = server::maintenance::cleanup(&app.db).await.unwrap();
+        assert_eq!(removed, 1, "only the expired token");
+        let (status, _) = app.post_json("/api/v1/auth/token/refresh/", &json!({"refresh": stale.refresh})).await;
+        assert_eq!(status, 401);
+        let (status, body) = app.post_json("/api/v1/auth/token/refresh/", &json!({"refresh": fresh.refresh})).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            server::maintenance::schedule().names(),
+            ["automation.check", "publish.check", "maintenance.cleanup"]
+        );
+        app.cleanup().await;
+    })
+    .await;
+}
