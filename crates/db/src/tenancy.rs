@@ -5,8 +5,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PrimaryKeyTrait,
 
 use crate::entities::{
     account_prompt, cluster, content, content_idea, content_setting, content_taxonomy, credit_transaction,
-    credit_usage_log, image, keyword, notification, sector, site, site_user_access, subscription, task, taxonomy, user,
-    writer_task,
+    credit_usage_log, image, keyword, module_setting, notification, sector, site, site_user_access, subscription, task,
+    taxonomy, user, writer_task,
 };
 
 /// An entity whose rows carry `account_id`.
@@ -58,7 +58,8 @@ account_scoped!(
     image,
     taxonomy,
     content_taxonomy,
-    content_setting
+    content_setting,
+    module_setting
 );
 site_scoped!(sector, site_user_access, keyword, cluster, content_idea, writer_task, content, image, taxonomy);
 

@@ -80,7 +80,10 @@ impl AppState {
 /// Every documented API route. The OpenAPI document is derived from exactly this router.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1/system", modules::system::routes().merge(modules::ai_settings::routes()))
+        .nest(
+            "/api/v1/system",
+            modules::system::routes().merge(modules::ai_settings::routes()).merge(modules::system::modules::routes()),
+        )
         .nest("/api/v1/auth", modules::auth::routes().merge(modules::catalog::routes()).merge(modules::sites::routes()))
         .nest("/api/v1/account", modules::account::routes())
         .nest("/api/v1/notifications", modules::notifications::routes())
@@ -112,6 +115,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.request_timeout_secs),
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), modules::system::modules::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::throttle::per_user))
         .layer(from_fn(http::middleware::ensure_envelope))
         .layer(CompressionLayer::new())

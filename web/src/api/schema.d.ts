@@ -1299,6 +1299,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/settings/modules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which modules are on for this account. */
+        get: operations["get_modules"];
+        /** Switch modules on or off (owners and admins). */
+        put: operations["save_modules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -1639,9 +1657,9 @@ export interface paths {
             cookie?: never;
         };
         /** Writing defaults of the account. */
-        get: operations["get_settings"];
+        get: operations["get_writer_settings"];
         /** Change the writing defaults (editors and above). */
-        put: operations["save_settings"];
+        put: operations["save_writer_settings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1657,9 +1675,9 @@ export interface paths {
             cookie?: never;
         };
         /** Writer tasks (filters: site_id, sector_id, cluster_id, status, content_type, content_structure). */
-        get: operations["list_tasks"];
+        get: operations["list_writer_tasks"];
         put?: never;
-        post: operations["create_task"];
+        post: operations["create_writer_task"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1692,7 +1710,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["bulk_delete_tasks"];
+        post: operations["bulk_delete_writer_tasks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1708,7 +1726,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["bulk_update_tasks"];
+        post: operations["bulk_update_writer_tasks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1722,7 +1740,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["task_filter_options"];
+        get: operations["writer_task_filter_options"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1738,13 +1756,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["get_task"];
+        get: operations["get_writer_task"];
         put?: never;
         post?: never;
-        delete: operations["delete_task"];
+        delete: operations["delete_writer_task"];
         options?: never;
         head?: never;
-        patch: operations["update_task"];
+        patch: operations["update_writer_task"];
         trace?: never;
     };
     "/api/v1/writer/taxonomies": {
@@ -2488,6 +2506,20 @@ export interface components {
                 is_default: boolean;
                 /** Format: int32 */
                 sort_order: number;
+            };
+            message?: string | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_ModulesOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** @description Every module with its state. */
+                modules: {
+                    [key: string]: boolean;
+                };
             };
             message?: string | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
@@ -4015,6 +4047,18 @@ export interface components {
             is_default?: boolean | null;
             /** Format: int32 */
             sort_order?: number | null;
+        };
+        ModulesIn: {
+            /** @description Modules to switch, e.g. `{"writer": false}`; others keep their state. */
+            modules: {
+                [key: string]: boolean;
+            };
+        };
+        ModulesOut: {
+            /** @description Every module with its state. */
+            modules: {
+                [key: string]: boolean;
+            };
         };
         NotificationOut: {
             /** Format: int64 */
@@ -7863,6 +7907,64 @@ export interface operations {
             };
         };
     };
+    get_modules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ModulesOut"];
+                };
+            };
+        };
+    };
+    save_modules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModulesIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ModulesOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_tasks: {
         parameters: {
             query?: {
@@ -8611,7 +8713,7 @@ export interface operations {
             };
         };
     };
-    get_settings: {
+    get_writer_settings: {
         parameters: {
             query?: never;
             header?: never;
@@ -8630,7 +8732,7 @@ export interface operations {
             };
         };
     };
-    save_settings: {
+    save_writer_settings: {
         parameters: {
             query?: never;
             header?: never;
@@ -8669,7 +8771,7 @@ export interface operations {
             };
         };
     };
-    list_tasks: {
+    list_writer_tasks: {
         parameters: {
             query?: {
                 /** @description Page number, from 1. */
@@ -8711,7 +8813,7 @@ export interface operations {
             };
         };
     };
-    create_task: {
+    create_writer_task: {
         parameters: {
             query?: never;
             header?: never;
@@ -8781,7 +8883,7 @@ export interface operations {
             };
         };
     };
-    bulk_delete_tasks: {
+    bulk_delete_writer_tasks: {
         parameters: {
             query?: never;
             header?: never;
@@ -8812,7 +8914,7 @@ export interface operations {
             };
         };
     };
-    bulk_update_tasks: {
+    bulk_update_writer_tasks: {
         parameters: {
             query?: never;
             header?: never;
@@ -8843,7 +8945,7 @@ export interface operations {
             };
         };
     };
-    task_filter_options: {
+    writer_task_filter_options: {
         parameters: {
             query?: never;
             header?: never;
@@ -8862,7 +8964,7 @@ export interface operations {
             };
         };
     };
-    get_task: {
+    get_writer_task: {
         parameters: {
             query?: never;
             header?: never;
@@ -8891,7 +8993,7 @@ export interface operations {
             };
         };
     };
-    delete_task: {
+    delete_writer_task: {
         parameters: {
             query?: never;
             header?: never;
@@ -8918,7 +9020,7 @@ export interface operations {
             };
         };
     };
-    update_task: {
+    update_writer_task: {
         parameters: {
             query?: never;
             header?: never;

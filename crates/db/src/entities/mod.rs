@@ -20,6 +20,7 @@ pub mod industry_sector;
 pub mod keyword;
 pub mod keyword_embedding;
 pub mod mail_outbox;
+pub mod module_setting;
 pub mod notification;
 pub mod one_time_token;
 pub mod plan;

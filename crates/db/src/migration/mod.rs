@@ -11,6 +11,7 @@ mod m20261125_000005_cron_slots;
 mod m20261125_000006_ai_config;
 mod m20261125_000007_planner;
 mod m20261125_000008_writer;
+mod m20261125_000009_modules;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_ai_config::Migration),
             Box::new(m20261125_000007_planner::Migration),
             Box::new(m20261125_000008_writer::Migration),
+            Box::new(m20261125_000009_modules::Migration),
         ]
     }
 }

@@ -411,7 +411,10 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
         ("PATCH", "/api/v1/writer/taxonomies/{id}") => {
             Case::NotFound { id: w.a_taxonomy, body: Some(json!({"name": "hijacked"})) }
         }
-        ("GET", "/api/v1/writer/settings") => Case::OwnAccount { body: None },
+        ("GET", "/api/v1/writer/settings" | "/api/v1/system/settings/modules") => Case::OwnAccount { body: None },
+        ("PUT", "/api/v1/system/settings/modules") => {
+            Case::OwnAccount { body: Some(json!({"modules": {"optimizer": false}})) }
+        }
         ("GET", "/api/v1/writer/images") => Case::ListWithout { ids: vec![w.a_image] },
         ("GET", "/api/v1/writer/images/content_images") => {
             Case::CoveredBy("images::an_article_gets_three_stored_images_and_goes_to_review")

@@ -19,6 +19,7 @@ mod keywords;
 mod library;
 mod list;
 mod migrations;
+mod modules;
 mod notifications;
 mod relay;
 mod sites;

@@ -1,6 +1,7 @@
 //! `system`: liveness, readiness and platform information.
 
 mod dto;
+pub mod modules;
 mod routes;
 mod service;
 

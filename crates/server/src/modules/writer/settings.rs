@@ -138,20 +138,23 @@ pub async fn save(
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_settings, save_settings))
+    OpenApiRouter::new().routes(routes!(get_writer_settings, save_writer_settings))
 }
 
 /// Writing defaults of the account.
 #[utoipa::path(get, path = "/settings", tag = "writer", security(("bearer" = [])),
     responses((status = 200, body = Envelope<ContentSettingsOut>)))]
-async fn get_settings(State(state): State<AppState>, caller: Caller) -> Result<Data<ContentSettingsOut>, AppError> {
+async fn get_writer_settings(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Data<ContentSettingsOut>, AppError> {
     get(&state.db, caller.account_id).await.map(Data)
 }
 
 /// Change the writing defaults (editors and above).
 #[utoipa::path(put, path = "/settings", tag = "writer", security(("bearer" = [])), request_body = ContentSettingsIn,
     responses((status = 200, body = Envelope<ContentSettingsOut>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn save_settings(
+async fn save_writer_settings(
     State(state): State<AppState>,
     caller: Caller,
     Json(input): Json<ContentSettingsIn>,

@@ -17,12 +17,12 @@ use crate::modules::tasks::dto::TaskOut;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_tasks, create_task))
-        .routes(routes!(task_filter_options))
-        .routes(routes!(bulk_delete_tasks))
-        .routes(routes!(bulk_update_tasks))
+        .routes(routes!(list_writer_tasks, create_writer_task))
+        .routes(routes!(writer_task_filter_options))
+        .routes(routes!(bulk_delete_writer_tasks))
+        .routes(routes!(bulk_update_writer_tasks))
         .routes(routes!(auto_generate_content))
-        .routes(routes!(get_task, update_task, delete_task))
+        .routes(routes!(get_writer_task, update_writer_task, delete_writer_task))
 }
 
 /// Writer tasks (filters: site_id, sector_id, cluster_id, status, content_type, content_structure).
@@ -30,7 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     params(ListQueryDoc, ("site_id" = Option<i64>, Query), ("sector_id" = Option<i64>, Query), ("cluster_id" = Option<i64>, Query),
         ("status" = Option<String>, Query), ("content_type" = Option<String>, Query), ("content_structure" = Option<String>, Query)),
     responses((status = 200, body = ListResponse<WriterTaskOut>), (status = 400, body = ErrorBody)))]
-async fn list_tasks(
+async fn list_writer_tasks(
     State(state): State<AppState>,
     caller: Caller,
     params: ListParams,
@@ -40,7 +40,7 @@ async fn list_tasks(
 
 #[utoipa::path(post, path = "/tasks", tag = "writer", security(("bearer" = [])), request_body = WriterTaskIn,
     responses((status = 201, body = Envelope<WriterTaskOut>), (status = 400, body = ErrorBody)))]
-async fn create_task(
+async fn create_writer_task(
     State(state): State<AppState>,
     caller: Caller,
     Json(input): Json<WriterTaskIn>,
@@ -50,7 +50,7 @@ async fn create_task(
 
 #[utoipa::path(get, path = "/tasks/filter_options", tag = "writer", security(("bearer" = [])),
     responses((status = 200, body = Envelope<Object>)))]
-async fn task_filter_options(
+async fn writer_task_filter_options(
     State(state): State<AppState>,
     caller: Caller,
     params: ListParams,
@@ -60,7 +60,7 @@ async fn task_filter_options(
 
 #[utoipa::path(post, path = "/tasks/bulk_delete", tag = "writer", security(("bearer" = [])), request_body = IdsIn,
     responses((status = 200, body = Envelope<Affected>), (status = 400, body = ErrorBody)))]
-async fn bulk_delete_tasks(
+async fn bulk_delete_writer_tasks(
     State(state): State<AppState>,
     caller: Caller,
     Json(input): Json<IdsIn>,
@@ -70,7 +70,7 @@ async fn bulk_delete_tasks(
 
 #[utoipa::path(post, path = "/tasks/bulk_update", tag = "writer", security(("bearer" = [])), request_body = TaskBulkUpdateIn,
     responses((status = 200, body = Envelope<Affected>), (status = 400, body = ErrorBody)))]
-async fn bulk_update_tasks(
+async fn bulk_update_writer_tasks(
     State(state): State<AppState>,
     caller: Caller,
     Json(input): Json<TaskBulkUpdateIn>,
@@ -91,7 +91,7 @@ async fn auto_generate_content(
 
 #[utoipa::path(get, path = "/tasks/{id}", tag = "writer", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = Envelope<WriterTaskOut>), (status = 404, body = ErrorBody)))]
-async fn get_task(
+async fn get_writer_task(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -102,7 +102,7 @@ async fn get_task(
 #[utoipa::path(patch, path = "/tasks/{id}", tag = "writer", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = WriterTaskPatch,
     responses((status = 200, body = Envelope<WriterTaskOut>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn update_task(
+async fn update_writer_task(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
@@ -113,7 +113,7 @@ async fn update_task(
 
 #[utoipa::path(delete, path = "/tasks/{id}", tag = "writer", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-async fn delete_task(
+async fn delete_writer_task(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
