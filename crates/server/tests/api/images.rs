@@ -182,3 +182,36 @@ async fn a_failing_image_provider_costs_nothing_and_can_be_retried() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_slow_image_provider_fails_the_image_with_the_reason() {
+    each_backend(|backend| async move {
+        let slow = MockServer::start().await;
+        Mock::given(method("POST")).and(path("/images/generations"))
+            .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(4)).set_body_json(json!({"data": []})))
+            .mount(&slow).await;
+        let app = app(backend, None).await;
+        let t = app.tenant("images-slow@example.com").await;
+        let content = article(&app, &t).await;
+        app.run_action(&t.owner, "/api/v1/writer/content/generate_image_prompts/", &json!({"ids": [content]})).await;
+        let staff = app.register("images-slow-staff@example.com").await;
+        app.execute(&format!("UPDATE users SET role = 'developer' WHERE id = {}", staff.user_id)).await;
+        let (_, provider) = app
+            .as_user("POST", "/api/v1/system/admin/ai/providers/", &staff, Some(&json!({"slug": "img-slow", "kind": "openai", "base_url": slow.uri(), "api_key": "sk-img", "timeout_secs": 1})))
+            .await;
+        let (_, model) = app
+            .as_user("POST", "/api/v1/system/admin/ai/models/", &staff, Some(&json!({"provider_id": provider["data"]["id"], "model_id": "gpt-image-1", "model_type": "image", "is_default": true})))
+            .await;
+        assert_eq!(model["data"]["is_default"], true);
+        let before = balance(&app, &t.owner).await;
+        let featured = images_of(&app, &t, content).await[0]["id"].as_i64().unwrap();
+        let failed = app.run_action(&t.owner, "/api/v1/writer/images/generate_images/", &json!({"ids": [featured]})).await;
+        assert_eq!((failed["status"].as_str(), failed["error_code"].as_str()), (Some("failed"), Some("IMAGES_FAILED")), "{failed}");
+        let image = images_of(&app, &t, content).await.into_iter().find(|i| i["id"] == featured).unwrap();
+        assert_eq!(image["status"], "failed");
+        assert!(image["error"].as_str().unwrap().contains("did not answer within 1.0 s"), "{image}");
+        assert_eq!(balance(&app, &t.owner).await, before, "nothing charged");
+        app.cleanup().await;
+    })
+    .await;
+}
