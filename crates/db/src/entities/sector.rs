@@ -14,6 +14,8 @@ pub struct Model {
     pub slug: String,
     pub description: String,
     pub is_active: bool,
+    /// Live (not deleted) keywords, maintained by the keyword service.
+    pub keyword_count: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

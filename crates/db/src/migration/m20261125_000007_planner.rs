@@ -23,6 +23,7 @@ enum Sites {
 enum Sectors {
     Table,
     Id,
+    KeywordCount,
 }
 
 #[derive(DeriveIden)]
@@ -357,6 +358,16 @@ impl MigrationTrait for Migration {
                 vec![ContentIdeas::ClusterId.into_iden()],
             ))
             .await?;
+        // Live keywords per sector, kept by the keyword service (recounted after every change), so the keyword
+        // list's total needs no count over the sector's rows when nothing filters them.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Sectors::Table)
+                    .add_column(big_integer(Sectors::KeywordCount).default(0))
+                    .to_owned(),
+            )
+            .await?;
         // Provider embeddings per model and keyword text, so a keyword is embedded once per model.
         manager
             .create_table(
@@ -381,6 +392,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.alter_table(Table::alter().table(Sectors::Table).drop_column(Sectors::KeywordCount).to_owned()).await?;
         for table in [
             KeywordEmbeddings::Table.into_iden(),
             ContentIdeas::Table.into_iden(),

@@ -81,6 +81,16 @@ impl ListParams {
         self.pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
     }
 
+    /// Names of the parameters other than paging, search and ordering (the filters a request carries).
+    pub fn filter_names(&self) -> impl Iterator<Item = &str> {
+        self.pairs
+            .iter()
+            .filter(|(k, v)| {
+                !v.trim().is_empty() && !matches!(k.as_str(), "page" | "page_size" | "search" | "ordering")
+            })
+            .map(|(k, _)| k.as_str())
+    }
+
     /// This request's link with another page number.
     pub fn link(&self, page: u64) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
@@ -338,6 +348,20 @@ impl<E: EntityTrait> ListSpec<E> {
         self.fetch_as(db, select, params, |s| s).await
     }
 
+    /// [`ListSpec::fetch`] with the total already known (a stored counter), saving the count query.
+    pub async fn fetch_counted<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        select: Select<E>,
+        params: &ListParams,
+        known_count: Option<u64>,
+    ) -> Result<ListResponse<E::Model>, AppError>
+    where
+        E::Model: Sync,
+    {
+        self.fetch_inner(db, select, params, |s| s, known_count).await
+    }
+
     /// Like [`ListSpec::fetch`], with extra computed columns added by `extend` and rows read as `M`: still one
     /// count and one page query.
     pub async fn fetch_as<C: ConnectionTrait, M: sea_orm::FromQueryResult + Send + Sync>(
@@ -350,9 +374,26 @@ impl<E: EntityTrait> ListSpec<E> {
     where
         E::Model: Sync,
     {
+        self.fetch_inner(db, select, params, extend, None).await
+    }
+
+    async fn fetch_inner<C: ConnectionTrait, M: sea_orm::FromQueryResult + Send + Sync>(
+        &self,
+        db: &C,
+        select: Select<E>,
+        params: &ListParams,
+        extend: impl FnOnce(Select<E>) -> Select<E>,
+        known_count: Option<u64>,
+    ) -> Result<ListResponse<M>, AppError>
+    where
+        E::Model: Sync,
+    {
         let filtered = self.apply_search(select.filter(self.condition(params, None)?), params);
         let ordered = self.apply_ordering(filtered.clone(), params)?;
-        let count = filtered.count(db).await?;
+        let count = match known_count {
+            Some(count) => count,
+            None => filtered.count(db).await?,
+        };
         let rows = if params.offset() >= DEFERRED_OFFSET
             && let Some(key) = E::PrimaryKey::iter().next()
         {

@@ -111,6 +111,12 @@ async fn keywords_crud_with_soft_delete() {
         let (status, again) = add(&app, &t, sector, "running shoes", 77).await;
         assert_eq!(status, 201, "{again}");
         assert_eq!((again["data"]["id"].as_i64(), again["data"]["volume"].as_i64()), (Some(id), Some(77)));
+        // The sector's stored count (used when nothing but the sector filters the list) follows every change.
+        let (_, list) = app.as_user("GET", &format!("{LIST}?sector_id={sector}"), &t.owner, None).await;
+        assert_eq!((list["count"].as_i64(), list["results"].as_array().map(Vec::len)), (Some(3), Some(3)));
+        let (_, list) =
+            app.as_user("GET", &format!("{LIST}?sector_id={sector}&intent=informational"), &t.owner, None).await;
+        assert_eq!(list["count"], 3, "a filtered count is counted");
         app.cleanup().await;
     })
     .await;

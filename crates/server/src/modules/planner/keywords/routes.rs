@@ -44,8 +44,8 @@ async fn list_keywords(
     caller: Caller,
     params: ListParams,
 ) -> Result<ListResponse<KeywordOut>, AppError> {
-    let scope = service::list_scope(&state.db, &caller, &params).await?;
-    Ok(service::list_spec().fetch(&state.db, scope, &params).await?.map(Into::into))
+    let (scope, count) = service::scope_and_count(&state.db, &caller, &params).await?;
+    Ok(service::list_spec().fetch_counted(&state.db, scope, &params, count).await?.map(Into::into))
 }
 
 /// Add one keyword to a site's sector (409 when it is already there).

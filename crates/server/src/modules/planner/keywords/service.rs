@@ -54,18 +54,32 @@ pub async fn list_scope<C: ConnectionTrait>(
     caller: &Caller,
     params: &crate::http::ListParams,
 ) -> Result<Select<keyword::Entity>, AppError> {
+    Ok(scope_and_count(db, caller, params).await?.0)
+}
+
+/// [`list_scope`], plus the total when nothing but the sector narrows the list (the sector's stored count).
+pub async fn scope_and_count<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    params: &crate::http::ListParams,
+) -> Result<(Select<keyword::Entity>, Option<u64>), AppError> {
     if let Some(sector_id) = params.get("sector_id").and_then(|v| v.parse::<i64>().ok()) {
         match caller.sector(db, sector_id).await {
             Ok(sector) => {
-                return Ok(keyword::Entity::find()
+                let only_sector =
+                    params.search.is_none() && params.filter_names().all(|n| n == "sector_id" || n == "site_id");
+                let site_matches = params.get("site_id").is_none_or(|s| s.parse::<i64>().ok() == Some(sector.site_id));
+                let count = (only_sector && site_matches).then(|| u64::try_from(sector.keyword_count).unwrap_or(0));
+                let select = keyword::Entity::find()
                     .filter(keyword::Column::SectorId.eq(sector.id))
-                    .filter(keyword::Column::DeletedAt.is_null()));
+                    .filter(keyword::Column::DeletedAt.is_null());
+                return Ok((select, count));
             }
             Err(AppError::NotFound(_)) => {}
             Err(other) => return Err(other),
         }
     }
-    Ok(visible(caller))
+    Ok((visible(caller), None))
 }
 
 pub async fn find(db: &impl ConnectionTrait, caller: &Caller, id: i64) -> Result<keyword::Model, AppError> {
@@ -87,6 +101,24 @@ fn check_volume(field: &str, volume: i64) -> Result<i64, AppError> {
 
 fn check_difficulty(field: &str, difficulty: i32) -> Result<i32, AppError> {
     if (0..=100).contains(&difficulty) { Ok(difficulty) } else { Err(AppError::field(field, "Use 0 to 100.")) }
+}
+
+/// Recounts the live keywords of sectors into `sectors.keyword_count` (after any insert, restore or delete, in
+/// the same transaction). A recount rather than an increment: it cannot drift, and an index-only count of one
+/// sector is cheap next to the change that prompted it.
+pub async fn recount<C: ConnectionTrait>(txn: &C, sector_ids: &[i64]) -> Result<(), AppError> {
+    if sector_ids.is_empty() {
+        return Ok(());
+    }
+    sector::Entity::update_many()
+        .col_expr(
+            sector::Column::KeywordCount,
+            Expr::cust("(SELECT COUNT(*) FROM keywords k WHERE k.sector_id = sectors.id AND k.deleted_at IS NULL)"),
+        )
+        .filter(sector::Column::Id.is_in(sector_ids.iter().copied()))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// A keyword to insert (from a form, a file, the library or the command line).
@@ -203,6 +235,7 @@ pub async fn insert_all_reporting<C: ConnectionTrait>(
         .update(txn)
         .await?;
     }
+    recount(txn, &[sector.id]).await?;
     Ok(outcome)
 }
 
@@ -382,11 +415,27 @@ pub async fn update(
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<(), AppError> {
     caller.require_write()?;
     let keyword = find(db, caller, id).await?;
-    soft_delete(db, &[keyword.id]).await?;
+    let txn = db::begin_write(db).await?;
+    soft_delete(&txn, &[keyword.id]).await?;
+    txn.commit().await?;
     Ok(())
 }
 
 async fn soft_delete<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<u64, AppError> {
+    let sectors: Vec<i64> = keyword::Entity::find()
+        .select_only()
+        .column(keyword::Column::SectorId)
+        .distinct()
+        .filter(keyword::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    let deleted = soft_delete_rows(db, ids).await?;
+    recount(db, &sectors).await?;
+    Ok(deleted)
+}
+
+async fn soft_delete_rows<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<u64, AppError> {
     let now = Utc::now();
     let result = keyword::Entity::update_many()
         .col_expr(keyword::Column::DeletedAt, Expr::value(now))
