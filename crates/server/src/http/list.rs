@@ -210,6 +210,8 @@ pub struct ListSpec<E: EntityTrait> {
     /// Columns stored already lower-cased: searched without `lower()`, so an index on them can serve the search.
     search_folded: Vec<E::Column>,
     ordering: Vec<(&'static str, E::Column)>,
+    /// Orderings by a computed value (a correlated sub-query), for figures that are not columns.
+    computed_ordering: Vec<(&'static str, &'static str)>,
     default_ordering: &'static str,
     filters: Vec<Filter<E::Column>>,
 }
@@ -220,6 +222,7 @@ impl<E: EntityTrait> Default for ListSpec<E> {
             search: Vec::new(),
             search_folded: Vec::new(),
             ordering: Vec::new(),
+            computed_ordering: Vec::new(),
             default_ordering: "",
             filters: Vec::new(),
         }
@@ -242,6 +245,12 @@ impl<E: EntityTrait> ListSpec<E> {
 
     pub fn order_by(mut self, name: &'static str, column: E::Column) -> Self {
         self.ordering.push((name, column));
+        self
+    }
+
+    /// An ordering by a computed value: `sql` is a scalar sub-query over the row (a constant, never user input).
+    pub fn order_by_computed(mut self, name: &'static str, sql: &'static str) -> Self {
+        self.computed_ordering.push((name, sql));
         self
     }
     /// Used when the request names no ordering; same syntax as `?ordering=`.
@@ -307,14 +316,22 @@ impl<E: EntityTrait> ListSpec<E> {
                 Some(name) => (name, Order::Desc),
                 None => (part, Order::Asc),
             };
-            let Some((_, column)) = self.ordering.iter().find(|(n, _)| *n == name) else {
-                let allowed: Vec<&str> = self.ordering.iter().map(|(n, _)| *n).collect();
+            if let Some((_, column)) = self.ordering.iter().find(|(n, _)| *n == name) {
+                select = select.order_by(*column, order);
+            } else if let Some((_, sql)) = self.computed_ordering.iter().find(|(n, _)| *n == name) {
+                select = select.order_by(Expr::cust(*sql), order);
+            } else {
+                let allowed: Vec<&str> = self
+                    .ordering
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .chain(self.computed_ordering.iter().map(|(n, _)| *n))
+                    .collect();
                 return Err(AppError::field(
                     "ordering",
                     format!("Cannot order by {name:?}; use one of: {}.", allowed.join(", ")),
                 ));
-            };
-            select = select.order_by(*column, order);
+            }
         }
         // A stable tie-breaker, so rows never move between pages. It runs in the direction of the last ordering,
         // so `(sort column, id)` indexes serve the whole ORDER BY in one scan, forwards or backwards.

@@ -75,6 +75,18 @@ async fn offline_clustering_groups_maps_and_charges_once() {
             (Some(4), Some(6600 + 1900 + 1000 + 720))
         );
         assert_eq!(compost["ideas_count"], 0);
+        let (_, by_volume) = app.as_user("GET", "/api/v1/planner/clusters/?ordering=-volume", &t.owner, None).await;
+        let volumes: Vec<i64> =
+            by_volume["results"].as_array().unwrap().iter().map(|c| c["volume"].as_i64().unwrap()).collect();
+        assert!(
+            volumes.windows(2).all(|w| w[0] >= w[1]) && volumes.len() == 3,
+            "ordered by the computed volume: {volumes:?}"
+        );
+        let (_, by_count) =
+            app.as_user("GET", "/api/v1/planner/clusters/?ordering=keywords_count", &t.owner, None).await;
+        let counts: Vec<i64> =
+            by_count["results"].as_array().unwrap().iter().map(|c| c["keywords_count"].as_i64().unwrap()).collect();
+        assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
         let rows = keyword_rows(&app, &t).await;
         let mapped: i64 = found.iter().map(|c| c["keywords_count"].as_i64().unwrap()).sum();
         assert_eq!(mapped, task["result"]["keywords_mapped"].as_i64().unwrap());

@@ -18,6 +18,10 @@ pub fn list_spec() -> ListSpec<cluster::Entity> {
         .search([cluster::Column::Name])
         .order_by("name", cluster::Column::NormalizedName)
         .order_by("created_at", cluster::Column::CreatedAt)
+        .order_by_computed("keywords_count", KEYWORDS_COUNT)
+        .order_by_computed("volume", VOLUME)
+        .order_by_computed("difficulty", DIFFICULTY)
+        .order_by_computed("ideas_count", IDEAS_COUNT)
         .default_ordering("-created_at")
         .filter(Filter::int("site_id", cluster::Column::SiteId))
         .filter(Filter::int("sector_id", cluster::Column::SectorId))
@@ -28,18 +32,23 @@ pub fn visible(caller: &Caller) -> Select<cluster::Entity> {
     caller.site_rows::<cluster::Entity>()
 }
 
+const KEYWORDS_COUNT: &str =
+    "(SELECT COUNT(*) FROM keywords k WHERE k.cluster_id = clusters.id AND k.deleted_at IS NULL)";
+const VOLUME: &str = "(SELECT CAST(COALESCE(SUM(k.volume), 0) AS BIGINT) FROM keywords k \
+                      WHERE k.cluster_id = clusters.id AND k.deleted_at IS NULL)";
+const DIFFICULTY: &str = "(SELECT CAST(COALESCE(AVG(k.difficulty), 0) AS DOUBLE PRECISION) FROM keywords k \
+                          WHERE k.cluster_id = clusters.id AND k.deleted_at IS NULL)";
+const IDEAS_COUNT: &str = "(SELECT COUNT(*) FROM content_ideas i WHERE i.cluster_id = clusters.id)";
+const CONTENT_COUNT: &str = "(SELECT COUNT(*) FROM contents c WHERE c.cluster_id = clusters.id)";
+
 /// The cluster's columns plus correlated sub-queries for its figures: one statement, whatever the page size.
 pub fn with_figures(select: Select<cluster::Entity>) -> Select<cluster::Entity> {
-    let keywords = "FROM keywords k WHERE k.cluster_id = clusters.id AND k.deleted_at IS NULL";
     select
-        .column_as(Expr::cust(format!("(SELECT COUNT(*) {keywords})")), "keywords_count")
-        .column_as(Expr::cust(format!("(SELECT CAST(COALESCE(SUM(k.volume), 0) AS BIGINT) {keywords})")), "volume")
-        .column_as(
-            Expr::cust(format!("(SELECT CAST(COALESCE(AVG(k.difficulty), 0) AS DOUBLE PRECISION) {keywords})")),
-            "difficulty",
-        )
-        .column_as(Expr::cust("(SELECT COUNT(*) FROM content_ideas i WHERE i.cluster_id = clusters.id)"), "ideas_count")
-        .column_as(Expr::cust("CAST(0 AS BIGINT)"), "content_count")
+        .column_as(Expr::cust(KEYWORDS_COUNT), "keywords_count")
+        .column_as(Expr::cust(VOLUME), "volume")
+        .column_as(Expr::cust(DIFFICULTY), "difficulty")
+        .column_as(Expr::cust(IDEAS_COUNT), "ideas_count")
+        .column_as(Expr::cust(CONTENT_COUNT), "content_count")
 }
 
 pub async fn list(
