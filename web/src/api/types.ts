@@ -66,3 +66,20 @@ export type ModelChoice = S['ModelChoiceOut'];
 export function isOfflineDraft(item: { source?: string | null; description?: string | null }): boolean {
   return item.source === 'offline' || (item.description ?? '').trimStart().startsWith('Offline draft');
 }
+
+// Writer
+export type WriterTask = S['WriterTaskOut'];
+export type WriterTaskInput = S['WriterTaskIn'];
+export type Content = S['ContentOut'];
+export type ContentPatch = S['ContentPatch'];
+export type Validation = S['Validation'];
+export type ValidationCheck = S['Check'];
+export type WriterImage = S['ImageOut'];
+export type ContentImages = S['ContentImagesOut'];
+export type ContentSettings = S['ContentSettingsOut'];
+export type ContentSettingsInput = S['ContentSettingsIn'];
+export type Taxonomy = S['TaxonomyOut'];
+export type QueuedToWriter = S['QueuedOut'];
+
+/** Editorial states of an article. */
+export type ContentStatus = 'draft' | 'review' | 'approved';

@@ -1,6 +1,7 @@
-// Modal dialog, confirmation dialog, copy button, toasts.
+// Modal dialog, confirmation dialog, copy button, toasts (rendered inside the router: a toast may carry a link).
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { Link } from 'react-router';
 import { useToastStore } from '../stores/toast';
 import { CheckIcon, CopyIcon, XIcon } from './icons';
 import { Button, ErrorAlert, cx } from './ui';
@@ -216,7 +217,18 @@ export function Toaster() {
           )}
         >
           {t.kind === 'success' && <CheckIcon size={16} className="mt-0.5 text-emerald-600 dark:text-emerald-400" />}
-          <p className="flex-1">{t.message}</p>
+          <div className="flex-1">
+            <p>{t.message}</p>
+            {t.action && (
+              <Link
+                to={t.action.to}
+                onClick={() => dismiss(t.id)}
+                className="mt-1 inline-block font-medium text-accent-700 underline-offset-2 hover:underline dark:text-accent-300"
+              >
+                {t.action.label}
+              </Link>
+            )}
+          </div>
           <button
             type="button"
             className="-m-1 rounded p-1 text-zinc-400 hover:text-zinc-700 dark:hover:text-zinc-200"
