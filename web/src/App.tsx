@@ -15,17 +15,23 @@ const ForgotPassword = lazy(() => import('./pages/auth/ForgotPassword'));
 const ResetPassword = lazy(() => import('./pages/auth/ResetPassword'));
 const Onboarding = lazy(() => import('./pages/onboarding/Onboarding'));
 const Dashboard = lazy(() => import('./pages/Dashboard'));
-const ComingSoon = lazy(() => import('./pages/ComingSoon'));
 const Sites = lazy(() => import('./pages/settings/Sites'));
 const SiteDetail = lazy(() => import('./pages/settings/SiteDetail'));
 const Team = lazy(() => import('./pages/settings/Team'));
 const AccountSettings = lazy(() => import('./pages/settings/Account'));
 const AiSettings = lazy(() => import('./pages/settings/Ai'));
 const PromptsSettings = lazy(() => import('./pages/settings/Prompts'));
+const ContentSettings = lazy(() => import('./pages/settings/Content'));
 const Keywords = lazy(() => import('./pages/planner/Keywords'));
 const Clusters = lazy(() => import('./pages/planner/Clusters'));
 const ClusterDetail = lazy(() => import('./pages/planner/ClusterDetail'));
 const Ideas = lazy(() => import('./pages/planner/Ideas'));
+const WriterTasks = lazy(() => import('./pages/writer/Tasks'));
+const Drafts = lazy(() => import('./pages/writer/ContentList').then((m) => ({ default: m.DraftsPage })));
+const Review = lazy(() => import('./pages/writer/ContentList').then((m) => ({ default: m.ReviewPage })));
+const Approved = lazy(() => import('./pages/writer/ContentList').then((m) => ({ default: m.ApprovedPage })));
+const ContentEditor = lazy(() => import('./pages/writer/ContentEditor'));
+const WriterImages = lazy(() => import('./pages/writer/Images'));
 const KeywordLibrary = lazy(() => import('./pages/library/KeywordLibrary'));
 const Notifications = lazy(() => import('./pages/Notifications'));
 const TaskDetail = lazy(() => import('./pages/TaskDetail'));
@@ -73,8 +79,6 @@ function useThemeClass() {
   }, [theme]);
 }
 
-const coming = (page: string) => <ComingSoon page={page} />;
-
 export function AppRoutes() {
   return (
     <Suspense fallback={<LoadingBlock />}>
@@ -92,10 +96,13 @@ export function AppRoutes() {
           <Route path="planner/clusters/:clusterId" element={<ClusterDetail />} />
           <Route path="planner/ideas" element={<Ideas />} />
           <Route path="writer" element={<Navigate to="/writer/tasks" replace />} />
-          <Route path="writer/tasks" element={coming('tasks')} />
-          <Route path="writer/drafts" element={coming('drafts')} />
-          <Route path="writer/images" element={coming('images')} />
-          <Route path="writer/review" element={coming('review')} />
+          <Route path="writer/tasks" element={<WriterTasks />} />
+          <Route path="writer/drafts" element={<Drafts />} />
+          <Route path="writer/content" element={<Navigate to="/writer/drafts" replace />} />
+          <Route path="writer/content/:contentId" element={<ContentEditor />} />
+          <Route path="writer/images" element={<WriterImages />} />
+          <Route path="writer/review" element={<Review />} />
+          <Route path="writer/approved" element={<Approved />} />
           <Route path="keywords-library" element={<KeywordLibrary />} />
           <Route path="settings" element={<Navigate to="/settings/sites" replace />} />
           <Route path="settings/sites" element={<Sites />} />
@@ -104,6 +111,7 @@ export function AppRoutes() {
           <Route path="settings/account" element={<AccountSettings />} />
           <Route path="settings/ai" element={<AiSettings />} />
           <Route path="settings/prompts" element={<PromptsSettings />} />
+          <Route path="settings/content" element={<ContentSettings />} />
           <Route path="notifications" element={<Notifications />} />
           <Route path="tasks/:taskId" element={<TaskDetail />} />
           <Route path="*" element={<NotFound />} />
@@ -131,8 +139,8 @@ export function App() {
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
         <AppRoutes />
+        <Toaster />
       </BrowserRouter>
-      <Toaster />
     </QueryClientProvider>
   );
 }

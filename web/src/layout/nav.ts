@@ -5,6 +5,8 @@ import {
   BulbIcon,
   CheckCircleIcon,
   ClusterIcon,
+  DocIcon,
+  EyeIcon,
   GlobeIcon,
   HomeIcon,
   ImageIcon,
@@ -44,7 +46,8 @@ export const navGroups: NavGroup[] = [
       { to: '/writer/tasks', label: 'Tasks', icon: ListIcon },
       { to: '/writer/drafts', label: 'Drafts', icon: PenIcon },
       { to: '/writer/images', label: 'Images', icon: ImageIcon },
-      { to: '/writer/review', label: 'Review', icon: CheckCircleIcon },
+      { to: '/writer/review', label: 'Review', icon: EyeIcon },
+      { to: '/writer/approved', label: 'Approved', icon: CheckCircleIcon },
     ],
   },
   { label: 'Library', items: [{ to: '/keywords-library', label: 'Keyword Library', icon: BookIcon }] },
@@ -52,6 +55,7 @@ export const navGroups: NavGroup[] = [
     label: 'Settings',
     items: [
       { to: '/settings/sites', label: 'Sites', icon: GlobeIcon },
+      { to: '/settings/content', label: 'Content', icon: DocIcon },
       { to: '/settings/ai', label: 'AI', icon: SparkIcon },
       { to: '/settings/prompts', label: 'Prompts', icon: PromptIcon },
       { to: '/settings/team', label: 'Team', icon: UsersIcon },
@@ -65,6 +69,8 @@ export const navGroups: NavGroup[] = [
  * settings need neither.
  */
 export function selectorsFor(pathname: string): { site: boolean; sector: boolean } {
+  // The editor shows one article: the header's scope does not change it.
+  if (pathname.startsWith('/writer/content/')) return { site: false, sector: false };
   if (pathname.startsWith('/planner') || pathname.startsWith('/writer') || pathname.startsWith('/keywords-library')) {
     return { site: true, sector: true };
   }

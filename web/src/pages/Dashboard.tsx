@@ -3,12 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../api';
 import { useIdeaCount, useKeywordCount } from '../api/planner';
 import { useIndustries, useMe, useTeam } from '../api/queries';
+import { useContentCount, useWriterTaskCount, writerKeys } from '../api/writer';
 import { isAdminRole } from '../api/types';
 import { CheckIcon, ChevronRightIcon, GlobeIcon } from '../components/icons';
 import { Badge, ButtonLink, Card, EmptyState, LoadingBlock, PageHeader, cx, formatNumber } from '../components/ui';
 import { useCurrentSector, useCurrentSite } from '../lib/currentSite';
 
-const PIPELINE = ['Keywords', 'Clusters', 'Ideas', 'Tasks', 'Drafts', 'Images', 'Published'];
+const PIPELINE = ['Keywords', 'Clusters', 'Ideas', 'Tasks', 'Articles', 'Images', 'Published'];
 
 function Meter({ label, used, max }: { label: string; used: number | null; max: number }) {
   const pct = used === null ? 0 : Math.min(100, Math.round((used / Math.max(1, max)) * 100));
@@ -66,7 +67,7 @@ function ChecklistItem({ done, children, to, soon }: { done: boolean; children: 
   );
 }
 
-/** Keywords, clusters and ideas of the site: the first stages of the pipeline with real numbers. */
+/** Keywords, clusters, ideas, writer tasks, articles and made images of the site. */
 function usePipelineCounts(siteId: number | null) {
   const scope = siteId === null ? null : { site_id: siteId };
   const keywords = useKeywordCount(scope);
@@ -76,13 +77,31 @@ function usePipelineCounts(siteId: number | null) {
     enabled: scope !== null,
   });
   const ideas = useIdeaCount(scope);
-  return { Keywords: keywords.data, Clusters: clusters.data, Ideas: ideas.data } as Record<string, number | undefined>;
+  const tasks = useWriterTaskCount(scope);
+  const articles = useContentCount(scope);
+  const images = useQuery({
+    queryKey: [...writerKeys.images, 'count', scope ?? {}],
+    // `site_id` is read by the server but missing from the schema's parameters.
+    queryFn: async () => (await api.get('/api/v1/writer/images', { query: { ...scope!, status: 'generated', page_size: 1 } as never })).count,
+    enabled: scope !== null,
+  });
+  return {
+    Keywords: keywords.data,
+    Clusters: clusters.data,
+    Ideas: ideas.data,
+    Tasks: tasks.data,
+    Articles: articles.data,
+    Images: images.data,
+  } as Record<string, number | undefined>;
 }
 
 const PIPELINE_LINKS: Record<string, string> = {
   Keywords: '/planner/keywords',
   Clusters: '/planner/clusters',
   Ideas: '/planner/ideas',
+  Tasks: '/writer/tasks',
+  Articles: '/writer/drafts',
+  Images: '/writer/images',
 };
 
 export default function Dashboard() {
@@ -252,8 +271,8 @@ export default function Dashboard() {
               ))}
             </ol>
             <p className="mt-3 text-xs text-zinc-500 dark:text-zinc-400">
-              Counts for {site?.name ?? 'the site'}. The dashed stages come with the writer and publisher: no numbers are
-              shown until they are real.
+              Counts for {site?.name ?? 'the site'}. The dashed stage comes with the publisher: no number is shown until
+              it is real.
             </p>
           </Card>
         </div>

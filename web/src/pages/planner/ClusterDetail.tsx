@@ -8,12 +8,12 @@ import { plannerKeys, refreshPlanner, useCluster } from '../../api/planner';
 import { useSiteSectors } from '../../api/queries';
 import type { Idea, Keyword } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
-import { BulbIcon, ChevronDownIcon, ChevronLeftIcon, PenIcon, TrashIcon, XIcon } from '../../components/icons';
+import { BulbIcon, ChevronDownIcon, ChevronLeftIcon, PenIcon, SendIcon, TrashIcon, XIcon } from '../../components/icons';
 import { ConfirmDialog } from '../../components/overlays';
 import { Alert, Button, ButtonLink, Card, EmptyState, ErrorAlert, LoadingBlock, PageHeader, cx, formatNumber } from '../../components/ui';
 import { toast } from '../../stores/toast';
 import { ClusterFormModal, useGenerateIdeas } from './clusterActions';
-import { IdeaEditModal, QueueToWriterButton } from './ideaModals';
+import { IdeaEditModal, useQueueToWriter } from './ideaModals';
 import { IdeaOutline } from './IdeaOutline';
 import { OfflineBadge, StatusBadge, TaskStartError, VIEWER_HINT, num, plainDescription, plural, useCanEdit } from './shared';
 
@@ -78,6 +78,7 @@ export default function ClusterDetail() {
     enabled: Number.isFinite(id),
   });
   const generate = useGenerateIdeas();
+  const writer = useQueueToWriter();
   const [editing, setEditing] = useState(false);
   const [editingIdea, setEditingIdea] = useState<Idea | null>(null);
   const [deleting, setDeleting] = useState(false);
@@ -113,6 +114,7 @@ export default function ClusterDetail() {
   const c = cluster.data;
   const sectorName = sectors.data?.find((s) => s.id === c.sector_id)?.name;
   const ideaList = ideas.data?.results ?? [];
+  const newIdeas = ideaList.filter((i) => i.status === 'new');
 
   const columns: Column<Keyword>[] = [
     {
@@ -208,7 +210,11 @@ export default function ClusterDetail() {
             <h2 id="cluster-ideas" className="text-[15px] font-semibold text-zinc-900 dark:text-zinc-100">
               Ideas {ideaList.length > 0 && <span className="font-normal text-zinc-400">({ideaList.length})</span>}
             </h2>
-            {ideaList.length > 0 && <QueueToWriterButton size="sm" />}
+            {canEdit && newIdeas.length > 0 && (
+              <Button size="sm" loading={writer.pending} onClick={() => writer.queue(newIdeas.map((i) => i.id))}>
+                <SendIcon size={14} /> Queue {newIdeas.length === ideaList.length ? 'all' : plural(newIdeas.length, 'new idea')} to the writer
+              </Button>
+            )}
           </div>
           {ideas.isLoading ? (
             <LoadingBlock />

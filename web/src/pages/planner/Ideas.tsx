@@ -1,5 +1,6 @@
 // Planner → Ideas: article ideas with their outlines. The table filters by status, cluster and content type;
-// a row opens the outline view (H2/H3 tree, keywords, target words); edit and delete per row.
+// a row opens the outline view (H2/H3 tree, keywords, target words); edit and delete per row; "Queue to writer"
+// for the selected ideas, per row, or for every new idea of the scope from the next-step hint.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -7,11 +8,11 @@ import { api } from '../../api';
 import { plannerKeys, refreshPlanner, useClusterChoices, useIdeaCount, useIdeaFilterOptions, type Scope } from '../../api/planner';
 import type { Idea } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
-import { BulbIcon, ListIcon, PenIcon, TrashIcon } from '../../components/icons';
+import { BulbIcon, ListIcon, PenIcon, SendIcon, TrashIcon } from '../../components/icons';
 import { ConfirmDialog } from '../../components/overlays';
 import { ButtonLink, EmptyState, PageHeader, Select, formatDate, formatNumber, Button } from '../../components/ui';
 import { toast } from '../../stores/toast';
-import { IdeaDetailModal, IdeaEditModal, QueueToWriterButton, WRITER_SOON } from './ideaModals';
+import { IdeaDetailModal, IdeaEditModal, useQueueToWriter } from './ideaModals';
 import {
   NextAction,
   OfflineBadge,
@@ -40,6 +41,26 @@ function IdeasBody({ ps }: { ps: PlannerScope }) {
   const options = useIdeaFilterOptions();
   const clusterNames = useMemo(() => new Map((clusters.data?.results ?? []).map((c) => [c.id, c.name])), [clusters.data]);
   const ready = useIdeaCount({ ...scope, status: 'new' });
+  const writer = useQueueToWriter();
+  const [collecting, setCollecting] = useState(false);
+
+  /** Every new idea of the scope (the API queues up to 1,000 per request). */
+  const queueAllNew = async () => {
+    setCollecting(true);
+    try {
+      const ids: number[] = [];
+      for (let page = 1; ids.length < 1000; page++) {
+        const batch = await api.get('/api/v1/planner/ideas', { query: { ...scope, status: 'new', page, page_size: 200, ordering: 'created_at' } });
+        ids.push(...batch.results.map((i) => i.id));
+        if (!batch.next) break;
+      }
+      writer.queue(ids.slice(0, 1000));
+    } catch (error) {
+      toast.error(error instanceof Error ? error.message : 'The ideas could not be read.');
+    } finally {
+      setCollecting(false);
+    }
+  };
 
   const setClusterFilter = (value: string) => {
     const next = new URLSearchParams(params);
@@ -108,6 +129,7 @@ function IdeasBody({ ps }: { ps: PlannerScope }) {
       key: 'keywords',
       header: 'Keywords',
       hideBelow: 'lg',
+      defaultHidden: true,
       className: 'text-right tabular-nums',
       cell: (i) => formatNumber(i.primary_keywords.length + i.covered_keywords.length),
     },
@@ -127,8 +149,17 @@ function IdeasBody({ ps }: { ps: PlannerScope }) {
         description={`Article ideas with outlines for ${ps.label}. The writer turns them into drafts.`}
       />
       {newIdeas > 0 && (
-        <NextAction testId="next-action" action={<QueueToWriterButton size="sm" />}>
-          <strong>{plural(newIdeas, 'idea')}</strong> ready for the writer. Queuing them is {WRITER_SOON.toLowerCase()}.
+        <NextAction
+          testId="next-action"
+          action={
+            canEdit ? (
+              <Button size="sm" variant="primary" loading={collecting || writer.pending} onClick={() => void queueAllNew()}>
+                <SendIcon size={14} /> Queue {newIdeas === 1 ? 'it' : newIdeas > 1000 ? 'the first 1,000' : `all ${formatNumber(newIdeas)}`} to the writer
+              </Button>
+            ) : undefined
+          }
+        >
+          <strong>{plural(newIdeas, 'idea')}</strong> ready for the writer.
         </NextAction>
       )}
       <DataTable<Idea>
@@ -151,6 +182,12 @@ function IdeasBody({ ps }: { ps: PlannerScope }) {
           setClusterFilter('');
         }}
         columnChooserKey="planner-ideas"
+        selectable={canEdit}
+        bulkActions={(rows, clear) => (
+          <Button size="sm" variant="primary" loading={writer.pending} onClick={() => writer.queue(rows.map((r) => r.id), clear)}>
+            <SendIcon size={14} /> Queue to writer
+          </Button>
+        )}
         toolbar={
           <>
             <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)} className="h-8 w-auto py-0 text-[13px]">
@@ -194,6 +231,19 @@ function IdeasBody({ ps }: { ps: PlannerScope }) {
                 <Button size="sm" variant="ghost" aria-label={`Delete ${i.title}`} title="Delete" onClick={() => setDeleting(i)}>
                   <TrashIcon size={15} className="text-zinc-500" />
                 </Button>
+                {/* Last, so the other actions stay in line on rows without it. */}
+                {i.status === 'new' && (
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    aria-label={`Queue ${i.title} to the writer`}
+                    title="Queue to writer"
+                    disabled={writer.pending}
+                    onClick={() => writer.queue([i.id])}
+                  >
+                    <SendIcon size={15} className="text-zinc-500" />
+                  </Button>
+                )}
               </>
             )}
           </>

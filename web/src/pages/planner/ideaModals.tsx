@@ -1,26 +1,40 @@
-// An idea's outline view (with the writer hand-off still to come) and its edit form.
+// An idea's outline view, its hand-off to the writer ("Queue to writer") and its edit form.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api';
 import { refreshPlanner } from '../../api/planner';
-import type { Idea, IdeaPatch } from '../../api/types';
-import { PenIcon } from '../../components/icons';
+import { refreshWriterAndPlanner } from '../../api/writer';
+import type { Idea, IdeaPatch, QueuedToWriter } from '../../api/types';
+import { PenIcon, SendIcon } from '../../components/icons';
 import { Modal } from '../../components/overlays';
 import { Button, ErrorAlert, Field, Input, Textarea, fieldError } from '../../components/ui';
 import { toast } from '../../stores/toast';
 import { IdeaOutline, outlineToText, textToOutline } from './IdeaOutline';
+import { plural } from './shared';
 
-export const WRITER_SOON = 'Coming with the Writer';
+/** "Queued 3 ideas to the writer; 1 already had a task." from the answer of bulk_queue_to_writer. */
+export function queuedMessage({ created, skipped }: QueuedToWriter): string {
+  if (created === 0) return skipped === 1 ? 'This idea is already in the writer.' : `All ${plural(skipped, 'idea')} are already in the writer.`;
+  const done = `Queued ${plural(created, 'idea')} to the writer`;
+  return skipped > 0 ? `${done}; ${skipped} ${skipped === 1 ? 'was' : 'were'} already there.` : `${done}.`;
+}
 
-/** "Queue to writer" waits for the writer API: shown, disabled, with the reason as its tooltip. */
-export function QueueToWriterButton({ size = 'md' }: { size?: 'sm' | 'md' }) {
-  return (
-    <span title={WRITER_SOON} className="inline-flex" data-testid="queue-to-writer">
-      <Button size={size} disabled aria-describedby={undefined} aria-label={`Queue to writer (${WRITER_SOON.toLowerCase()})`}>
-        Queue to writer
-      </Button>
-    </span>
-  );
+/** Turns ideas into writer tasks; the toast says how many and links to Writer → Tasks. */
+export function useQueueToWriter() {
+  const queryClient = useQueryClient();
+  const mutation = useMutation({
+    mutationFn: ({ ids }: { ids: number[]; done?: () => void }) => api.post('/api/v1/planner/ideas/bulk_queue_to_writer', { body: { ids } }),
+    onSuccess: (result, { done }) => {
+      refreshWriterAndPlanner(queryClient);
+      done?.();
+      toast.success(queuedMessage(result), { label: 'Open Writer → Tasks', to: '/writer/tasks' });
+    },
+    onError: (error) => toast.error(error instanceof Error ? error.message : 'The ideas could not be queued.'),
+  });
+  const queue = (ids: number[], done?: () => void) => {
+    if (ids.length > 0) mutation.mutate({ ids, done });
+  };
+  return { queue, pending: mutation.isPending };
 }
 
 export function IdeaDetailModal({
@@ -34,6 +48,7 @@ export function IdeaDetailModal({
   onEdit: (idea: Idea) => void;
   canEdit: boolean;
 }) {
+  const writer = useQueueToWriter();
   return (
     <Modal
       open={idea !== null}
@@ -42,7 +57,11 @@ export function IdeaDetailModal({
       title={idea?.title ?? ''}
       footer={
         <>
-          <QueueToWriterButton />
+          {canEdit && idea?.status === 'new' && (
+            <Button loading={writer.pending} onClick={() => writer.queue([idea.id], onClose)}>
+              <SendIcon size={15} /> Queue to writer
+            </Button>
+          )}
           {canEdit && idea && (
             <Button onClick={() => onEdit(idea)}>
               <PenIcon size={15} /> Edit
