@@ -3,14 +3,15 @@
 //   sign up → onboarding (a site with 2 sectors) → dashboard shows the site → Settings/Team invites an editor
 //   → sign out → sign in again → Settings/AI connection test in the progress modal → credit badge −1 → bell
 //   shows the finished task → mark all read → notifications page → task page → planner (e2e/planner.mjs: CSV
-//   import with preview, auto-cluster, clusters, ideas with outlines, keyword library, prompts) → phone width
-//   and dark mode
+//   import with preview, auto-cluster, clusters, ideas with outlines, keyword library, prompts) → writer
+//   (e2e/writer.mjs: queue an idea, write it, the editor, images, review, approve, content settings) → phone
+//   width (the keywords page and the article editor) and dark mode
 //
 // Needs web/dist (`npm run build`) and ../target/debug/igny8 (or IGNY8_BIN); Chromium at /usr/bin/chromium (or
 // CHROMIUM_PATH). Screenshots of every step go to web/test-results/. Exits non-zero on any failure and always
 // stops the server it started.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { plannerFlow } from './planner.mjs';
+import { writerFlow } from './writer.mjs';
 
 const WEB = dirname(dirname(fileURLToPath(import.meta.url)));
 const DIST = join(WEB, 'dist');
@@ -186,6 +188,8 @@ async function startFront(apiBase) {
 async function main() {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build` first');
   mkdirSync(RESULTS, { recursive: true });
+  // Screenshots of an earlier run would mix with this one's numbering.
+  for (const name of readdirSync(RESULTS)) if (name.endsWith('.png')) rmSync(join(RESULTS, name));
 
   const { base: apiBase, output } = await startServer();
   state.serverOutput = output;
@@ -228,13 +232,22 @@ async function main() {
   });
 
   let shot = 0;
-  const screenshot = async (name, target = page) => {
+  /**
+   * `fullPage: false` photographs the viewport only (long articles would make very tall images); `element`
+   * photographs one element (scrolled into view).
+   */
+  const screenshot = async (name, target = page, { fullPage = true, element = null } = {}) => {
     shot += 1;
     const file = join(RESULTS, `${String(shot).padStart(2, '0')}-${name}.png`);
+    if (element) {
+      await element.screenshot({ path: file });
+      log(`screenshot ${file}`);
+      return;
+    }
     // Fixed header and sidebar are drawn where the viewport is: photograph from the top.
     await target.evaluate(() => window.scrollTo(0, 0));
     await target.waitForTimeout(250);
-    await target.screenshot({ path: file, fullPage: true });
+    await target.screenshot({ path: file, fullPage });
     log(`screenshot ${file}`);
   };
   const step = (name) => log(`step: ${name}`);
@@ -479,6 +492,7 @@ async function main() {
   await screenshot('task-detail');
 
   await plannerFlow({ page, base, screenshot, step, log, siteName, sectors: chosen });
+  const { editorUrl, articleTitle } = await writerFlow({ page, screenshot, step, log });
 
   step('phone width and dark mode');
   const phone = await context.newPage();
@@ -518,6 +532,25 @@ async function main() {
   await phone.goto(`${base}/planner/ideas`);
   await phone.getByRole('table', { name: 'Ideas' }).locator('tbody tr').first().waitFor();
   await screenshot('phone-ideas-dark', phone);
+  await phone.getByRole('button', { name: /Switch to light mode/ }).click();
+  await phone.goto(editorUrl);
+  await phone.getByTestId('article-preview').locator('h2').first().waitFor();
+  await phone.getByTestId('seo-checklist').getByTestId('seo-score').waitFor();
+  const editorOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (editorOverflow > 0) throw new Error(`the article editor is ${editorOverflow}px wider than a phone`);
+  await screenshot('phone-editor', phone, { fullPage: false });
+  await phone.getByRole('tab', { name: 'HTML' }).click();
+  await phone.getByRole('textbox', { name: 'Article HTML' }).waitFor();
+  await screenshot('phone-editor-html', phone, { element: phone.getByRole('region', { name: 'Article' }) });
+  await phone.getByRole('button', { name: /Switch to dark mode/ }).click();
+  await phone.waitForFunction(() => document.documentElement.classList.contains('dark'));
+  await phone.getByRole('tab', { name: 'Preview' }).click();
+  await screenshot('phone-editor-dark', phone, { fullPage: false });
+  await phone.goto(`${base}/writer/images`);
+  await phone.getByTestId('image-thumb').nth(2).waitFor();
+  const imagesOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (imagesOverflow > 0) throw new Error(`the images page is ${imagesOverflow}px wider than a phone`);
+  await screenshot('phone-images-dark', phone);
   await phone.close();
   await page.reload();
   await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
@@ -531,6 +564,15 @@ async function main() {
   await page.getByTestId('cluster-idea').first().getByRole('button').first().click();
   await page.getByTestId('cluster-idea').first().getByTestId('idea-outline').waitFor();
   await screenshot('cluster-detail-dark');
+  await page.goto(`${base}/writer/images`);
+  await page.getByTestId('article-images').filter({ hasText: articleTitle }).getByTestId('image-thumb').nth(2).waitFor();
+  await screenshot('writer-images-dark');
+  await page.goto(editorUrl);
+  await page.getByTestId('seo-checklist').getByTestId('seo-score').waitFor();
+  await screenshot('writer-editor-dark', page, { fullPage: false });
+  await page.goto(`${base}/writer/approved`);
+  await page.getByRole('table', { name: 'Approved' }).getByText(articleTitle).waitFor();
+  await screenshot('writer-approved-dark');
   await page.goto(`${base}/`);
   await waitForSelectedSite(siteName);
   await page.getByTestId('notification-bell').click();
