@@ -552,8 +552,17 @@ async function main() {
   if (imagesOverflow > 0) throw new Error(`the images page is ${imagesOverflow}px wider than a phone`);
   await screenshot('phone-images-dark', phone);
   await phone.close();
-  await page.reload();
+  // The theme chosen on the phone page is stored for the whole browser: the main page loads dark.
+  await page.goto(`${base}/`);
   await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+  await waitForSelectedSite(siteName);
+  // The pipeline now counts the writer's stages too: one task, one article, three images.
+  for (const [stage, want] of [['tasks', 1], ['articles', 1], ['images', 3]]) {
+    await page.waitForFunction(
+      ([id, n]) => document.querySelector(`[data-testid="pipeline-${id}"]`)?.textContent?.replace(/[^0-9]/g, '') === String(n),
+      [stage, want],
+    );
+  }
   await screenshot('dashboard-dark');
   await page.goto(`${base}/planner/keywords`);
   await page.getByText('1–15 of 15').waitFor();

@@ -3,7 +3,8 @@
 //   Ideas: an idea's outline → "Queue to writer" (toast with created/skipped and a link) → Writer → Tasks →
 //   "Generate content" in the progress modal → Drafts (Offline draft) → the editor: the outline's H2s in the
 //   preview, the SEO checklist, the 60-character counter going red, an HTML edit saved and re-checked → Images: image
-//   prompts, then the images (three thumbnails that load) → the article moved to Review by itself → approve →
+//   prompts, then the images (three thumbnails that load) → the article moved to Review by itself → reject refused
+//   without a reason → approve →
 //   Approved → Settings → Content saves a default.
 
 async function waitForTask(dialog, log) {
@@ -163,6 +164,14 @@ export async function writerFlow({ page, screenshot, step, log }) {
   const reviewRow = review.locator('tbody tr').filter({ hasText: newTitle });
   await reviewRow.waitFor();
   await screenshot('writer-review');
+  // Rejecting needs a reason: refused without one (then cancelled).
+  await reviewRow.getByRole('button', { name: `Reject ${newTitle}` }).click();
+  const rejectDialog = page.getByRole('dialog', { name: 'Send back to drafts?' });
+  await rejectDialog.getByRole('button', { name: 'Reject', exact: true }).click();
+  await rejectDialog.getByText('Say what should change: the reason is required to reject.').waitFor();
+  await screenshot('writer-reject-needs-reason');
+  await rejectDialog.getByRole('button', { name: 'Cancel' }).click();
+  await rejectDialog.waitFor({ state: 'detached' });
   await reviewRow.getByRole('button', { name: `Approve ${newTitle}` }).click();
   const approveDialog = page.getByRole('dialog', { name: 'Approve this article?' });
   await approveDialog.getByLabel(/Note/).fill('Looks good.');
