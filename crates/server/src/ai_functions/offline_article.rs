@@ -67,12 +67,17 @@ pub fn article(title: &str, outline: &Outline, keywords: &[String], target_words
     } else {
         outline.0.iter().map(|s| (s.h2.clone(), s.h3.clone())).collect()
     };
+    // The introduction first (it carries the main keyword), then the offline label.
     let mut html = format!(
-        "<p><em>Offline draft: written by the built-in offline provider from the outline, without a language \
-         model. Review and rewrite before publishing.</em></p><p>{}</p>",
+        "<p>{}</p><p><em>Offline draft: written by the built-in offline provider from the outline, without a \
+         language model. Review and rewrite before publishing.</em></p>",
         escape(&paragraph(&primary, &primary, 0))
     );
-    let per_section = ((target_words.max(300) as usize) / sections.len().max(1) / 45).clamp(1, 4);
+    // About 45 words a paragraph: the H3 paragraphs, the introduction and the conclusion are fixed, the rest of
+    // the target is spread over the sections.
+    let h3_count: usize = sections.iter().map(|(_, h3s)| h3s.len()).sum();
+    let fixed = (h3_count + 3) * 45;
+    let per_section = ((target_words.max(300) as usize).saturating_sub(fixed) / sections.len().max(1) / 45).clamp(1, 4);
     for (n, (h2, h3s)) in sections.iter().enumerate() {
         html.push_str(&format!("<h2>{}</h2>", escape(h2)));
         let topic = secondary.get(n % secondary.len().max(1)).cloned().unwrap_or_else(|| primary.clone());
@@ -144,6 +149,9 @@ mod tests {
         let a = article("Compost Bins <Guide>", &outline, &keywords, 1200);
         assert_eq!(a, article("Compost Bins <Guide>", &outline, &keywords, 1200), "deterministic");
         assert!(a.html.contains("Offline draft"));
+        let words = crate::modules::writer::content::html::word_count(&a.html);
+        assert!((960..=1440).contains(&words), "within 20 % of the 1,200-word target: {words}");
+        assert!(crate::modules::writer::content::html::first_paragraph(&a.html).contains("compost bin"));
         for i in 1..=6 {
             assert!(a.html.contains(&format!("<h2>Part {i}</h2>")) && a.html.contains(&format!("<h3>Detail {i}</h3>")));
         }

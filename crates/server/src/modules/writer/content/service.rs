@@ -157,6 +157,14 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result
     Ok(())
 }
 
+fn status_phrase(status: &str) -> String {
+    match status {
+        "draft" => "a draft".into(),
+        "review" => "in review".into(),
+        other => other.to_owned(),
+    }
+}
+
 /// Moves the editorial status along the allowed transitions (409 naming the current status otherwise).
 pub async fn transition(
     db: &DatabaseConnection,
@@ -170,7 +178,7 @@ pub async fn transition(
     let current = find(&txn, caller, id).await?;
     if !content_transition_allowed(&current.status, to) {
         return Err(AppError::Conflict {
-            message: format!("This content is {}; it cannot move to {to}.", current.status),
+            message: format!("This content is {}; it cannot move to {to}.", status_phrase(&current.status)),
             field: Some("status".into()),
         });
     }
