@@ -6,6 +6,8 @@ import { SiteForm, type SiteFormResult } from '../../components/SiteForm';
 import { Alert, Badge, Button, cx } from '../../components/ui';
 import { Logo } from '../../layout/AppLayout';
 import { useUiStore } from '../../stores/ui';
+import { plural } from '../planner/shared';
+import { KeywordsStep, addedBy } from './KeywordsStep';
 
 const STEPS = [
   { key: 'site', label: 'Add a site', icon: GlobeIcon },
@@ -62,6 +64,7 @@ export default function Onboarding() {
   const [step, setStep] = useState(0);
   const [result, setResult] = useState<SiteFormResult | null>(null);
   const [skipped, setSkipped] = useState<{ wordpress: boolean; keywords: boolean }>({ wordpress: false, keywords: false });
+  const [keywordsAdded, setKeywordsAdded] = useState(0);
 
   const finish = () => {
     if (result) setSite(result.site.id);
@@ -129,31 +132,17 @@ export default function Onboarding() {
           </section>
         )}
 
-        {step === 2 && (
-          <section aria-labelledby="step-kw" className="rounded-xl border border-zinc-200 bg-white p-5 shadow-xs sm:p-7 dark:border-zinc-800 dark:bg-zinc-900">
-            <h1 id="step-kw" className="text-xl font-semibold tracking-tight text-zinc-900 dark:text-zinc-50">
-              Add keywords
-            </h1>
-            <p className="mt-1 mb-6 text-sm text-zinc-500 dark:text-zinc-400">
-              Keywords are where content planning starts: import a CSV or pick from the keyword library.
-            </p>
-            <Alert tone="info" title="Next, in the planner">
-              Once this setup is done, import a CSV on <strong>Planner → Keywords</strong> (with a preview before
-              anything is saved) or pick keywords for your sectors in the <strong>Keyword Library</strong>.
-            </Alert>
-            <div className="mt-6 flex justify-between gap-2">
-              <Button onClick={() => setStep(1)}>Back</Button>
-              <Button
-                variant="primary"
-                onClick={() => {
-                  setSkipped((s) => ({ ...s, keywords: true }));
-                  setStep(3);
-                }}
-              >
-                Skip for now
-              </Button>
-            </div>
-          </section>
+        {step === 2 && result && (
+          <KeywordsStep
+            siteId={result.site.id}
+            added={keywordsAdded}
+            onAdded={(r) => setKeywordsAdded((n) => n + addedBy(r.report))}
+            onBack={() => setStep(1)}
+            onContinue={(skippedStep) => {
+              setSkipped((s) => ({ ...s, keywords: skippedStep }));
+              setStep(3);
+            }}
+          />
         )}
 
         {step === 3 && result && (
@@ -195,7 +184,9 @@ export default function Onboarding() {
               </div>
               <div className="flex flex-wrap justify-between gap-2 px-4 py-3">
                 <dt className="text-zinc-500 dark:text-zinc-400">Keywords</dt>
-                <dd className="text-zinc-700 dark:text-zinc-300">{skipped.keywords ? 'Later' : '—'}</dd>
+                <dd className="text-zinc-700 dark:text-zinc-300" data-testid="summary-keywords">
+                  {keywordsAdded > 0 ? `${plural(keywordsAdded, 'keyword')} added` : skipped.keywords ? 'Later' : '—'}
+                </dd>
               </div>
             </dl>
             <div className="mt-6 flex justify-end">
