@@ -494,6 +494,27 @@ async function main() {
   await plannerFlow({ page, base, screenshot, step, log, siteName, sectors: chosen });
   const { editorUrl, articleTitle } = await writerFlow({ page, screenshot, step, log });
 
+  step('modules: the Planner switched off leaves the navigation and says so on its pages');
+  const toast = (text) => page.getByRole('status').filter({ hasText: text });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Modules' }).click();
+  await page.getByRole('heading', { name: 'Modules', level: 1 }).waitFor();
+  const plannerSwitch = page.getByTestId('module-planner').getByRole('switch');
+  if ((await plannerSwitch.getAttribute('aria-checked')) !== 'true') throw new Error('the Planner does not start switched on');
+  await plannerSwitch.click();
+  await toast('Planner switched off').waitFor();
+  const mainNav = page.getByRole('navigation', { name: 'Main' });
+  await mainNav.getByRole('link', { name: 'Keywords', exact: true }).waitFor({ state: 'detached' });
+  await mainNav.getByRole('link', { name: 'Drafts' }).waitFor();
+  await screenshot('modules-planner-off');
+  await page.goto(`${base}/planner/keywords`);
+  await page.getByText('The Planner module is switched off').waitFor();
+  if (await page.getByRole('table', { name: 'Keywords' }).count()) throw new Error('the keywords table is shown for a switched-off module');
+  await screenshot('modules-planner-page-off');
+  await page.getByRole('link', { name: 'Settings → Modules' }).click();
+  await page.getByTestId('module-planner').getByRole('switch').click();
+  await toast('Planner switched on.').waitFor();
+  await mainNav.getByRole('link', { name: 'Keywords', exact: true }).waitFor();
+
   step('phone width and dark mode');
   const phone = await context.newPage();
   await phone.setViewportSize({ width: 390, height: 844 });

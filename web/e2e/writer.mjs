@@ -101,19 +101,25 @@ export async function writerFlow({ page, screenshot, step, log }) {
 
   step('writer: an HTML edit is saved and checked again (main keyword in the first paragraph)');
   const firstParagraphCheck = checklist.locator('[data-testid="seo-check"]').filter({ hasText: 'Main keyword in the first paragraph' });
-  if ((await firstParagraphCheck.getAttribute('data-passed')) !== 'false') throw new Error('expected the offline note to fail the first-paragraph check');
+  if ((await firstParagraphCheck.getAttribute('data-passed')) !== 'true') throw new Error('expected the generated introduction to carry the main keyword');
   await page.getByRole('tab', { name: 'HTML' }).click();
   const html = page.getByRole('textbox', { name: 'Article HTML' });
   const before = await html.inputValue();
-  // The offline provider's note is the first paragraph; without it the article opens with its keyword.
-  const after = before.replace(/^\s*<p><em>Offline draft[\s\S]*?<\/em><\/p>/, '');
-  if (after === before) throw new Error('the draft does not open with the offline note');
-  await html.fill(after);
+  // A new opening paragraph without the keyword makes the check fail once saved; taking it out again passes.
+  const opener = '<p>Before we begin, a word about this page.</p>';
+  await html.fill(opener + before);
   await page.getByText('Save to check your latest changes.').waitFor();
   await page.getByRole('tab', { name: 'Preview' }).click();
-  if (/^Offline draft/.test(await preview.locator('p').first().innerText())) throw new Error('the preview still shows the removed note');
+  await preview.getByText('Before we begin, a word about this page.').waitFor();
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await toast('Saved.').waitFor();
+  await checklist.locator('[data-testid="seo-check"][data-passed="false"]').filter({ hasText: 'Main keyword in the first paragraph' }).waitFor();
+  await page.getByRole('tab', { name: 'HTML' }).click();
+  const edited = await html.inputValue();
+  if (!edited.includes('Before we begin')) throw new Error('the saved HTML lost the new paragraph');
+  await html.fill(edited.replace(/<p>Before we begin, a word about this page\.<\/p>\s*/, ''));
+  await page.getByRole('tab', { name: 'Preview' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await checklist.locator('[data-testid="seo-check"][data-passed="true"]').filter({ hasText: 'Main keyword in the first paragraph' }).waitFor();
   await page.getByText('Save to check your latest changes.').waitFor({ state: 'detached' });
   await screenshot('writer-editor-saved', page, { fullPage: false });

@@ -22,6 +22,7 @@ const AccountSettings = lazy(() => import('./pages/settings/Account'));
 const AiSettings = lazy(() => import('./pages/settings/Ai'));
 const PromptsSettings = lazy(() => import('./pages/settings/Prompts'));
 const ContentSettings = lazy(() => import('./pages/settings/Content'));
+const ModulesSettings = lazy(() => import('./pages/settings/Modules'));
 const Keywords = lazy(() => import('./pages/planner/Keywords'));
 const Clusters = lazy(() => import('./pages/planner/Clusters'));
 const ClusterDetail = lazy(() => import('./pages/planner/ClusterDetail'));
@@ -112,6 +113,7 @@ export function AppRoutes() {
           <Route path="settings/ai" element={<AiSettings />} />
           <Route path="settings/prompts" element={<PromptsSettings />} />
           <Route path="settings/content" element={<ContentSettings />} />
+          <Route path="settings/modules" element={<ModulesSettings />} />
           <Route path="notifications" element={<Notifications />} />
           <Route path="tasks/:taskId" element={<TaskDetail />} />
           <Route path="*" element={<NotFound />} />

@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useId, useRef, useState } from 'react';
+import { Suspense, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useCreditBalance, useMe } from '../api/queries';
 import { isAdminRole } from '../api/types';
@@ -14,8 +14,9 @@ import {
   XIcon,
 } from '../components/icons';
 import { NotificationBell } from '../components/notifications';
-import { Badge, LoadingBlock, Select, Spinner, cx, formatNumber } from '../components/ui';
+import { Badge, ButtonLink, Card, EmptyState, LoadingBlock, Select, Spinner, cx, formatNumber } from '../components/ui';
 import { useCurrentSector, useCurrentSite } from '../lib/currentSite';
+import { isPathEnabled, moduleOfPath, useModules, visibleNavGroups } from '../lib/modules';
 import { useNotificationStream } from '../lib/notifications';
 import { useSignOut } from '../lib/session';
 import { useAuthStore } from '../stores/auth';
@@ -35,6 +36,7 @@ export function Logo({ className }: { className?: string }) {
 }
 
 function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
+  const modules = useModules();
   return (
     <nav aria-label="Main" className="flex h-full flex-col">
       <div className="flex h-14 shrink-0 items-center px-4">
@@ -43,7 +45,7 @@ function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
         </Link>
       </div>
       <div className="flex-1 space-y-5 overflow-y-auto px-3 pt-2 pb-4">
-        {navGroups.map((group) => (
+        {visibleNavGroups(navGroups, modules.data).map((group) => (
           <div key={group.label ?? 'root'}>
             {group.label && (
               <p className="mb-1 px-2 text-[11px] font-semibold tracking-wider text-zinc-400 uppercase dark:text-zinc-500">
@@ -285,6 +287,26 @@ function UserMenu() {
   );
 }
 
+/** A page of a switched-off module says so (with the way back on) instead of showing the API's refusals. */
+function ModuleGate({ pathname, children }: { pathname: string; children: ReactNode }) {
+  const modules = useModules();
+  const module = moduleOfPath(pathname);
+  // A module page waits for the switches (one small request, cached) rather than flashing the API's refusals.
+  if (module && modules.isPending) return <LoadingBlock />;
+  if (!module || isPathEnabled(pathname, modules.data)) return <>{children}</>;
+  const name = module.charAt(0).toUpperCase() + module.slice(1);
+  return (
+    <Card>
+      <EmptyState
+        title={`The ${name} module is switched off`}
+        action={<ButtonLink to="/settings/modules">Settings → Modules</ButtonLink>}
+      >
+        An owner or admin of the account can switch it on again; nothing in it was deleted.
+      </EmptyState>
+    </Card>
+  );
+}
+
 export function AppLayout() {
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -368,7 +390,9 @@ export function AppLayout() {
 
         <main id="main" className="mx-auto w-full max-w-6xl px-4 py-6 sm:px-6 sm:py-8">
           <Suspense fallback={<LoadingBlock />}>
-            <Outlet />
+            <ModuleGate pathname={location.pathname}>
+              <Outlet />
+            </ModuleGate>
           </Suspense>
         </main>
       </div>

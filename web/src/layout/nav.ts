@@ -12,6 +12,7 @@ import {
   ImageIcon,
   ListIcon,
   PenIcon,
+  PlugIcon,
   PromptIcon,
   SparkIcon,
   TagIcon,
@@ -60,6 +61,7 @@ export const navGroups: NavGroup[] = [
       { to: '/settings/prompts', label: 'Prompts', icon: PromptIcon },
       { to: '/settings/team', label: 'Team', icon: UsersIcon },
       { to: '/settings/account', label: 'Account', icon: BuildingIcon },
+      { to: '/settings/modules', label: 'Modules', icon: PlugIcon },
     ],
   },
 ];
