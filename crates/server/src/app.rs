@@ -46,6 +46,8 @@ pub struct AppState {
     pub images: Arc<dyn crate::storage::ImageStore>,
     /// Signs links to image files.
     pub signer: Arc<crate::security::signed_url::UrlSigner>,
+    /// Totals of filtered lists, keyed by the counted rows' version.
+    pub counts: Arc<crate::http::count_cache::CountCache>,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
             cipher,
             images,
             signer,
+            counts: Arc::default(),
         })
     }
 }

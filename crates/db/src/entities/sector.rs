@@ -16,6 +16,8 @@ pub struct Model {
     pub is_active: bool,
     /// Live (not deleted) keywords, maintained by the keyword service.
     pub keyword_count: i64,
+    /// Raised by database triggers on every change to the sector's keywords (a cache key, never set by code).
+    pub keywords_version: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

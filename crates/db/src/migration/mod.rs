@@ -1,5 +1,6 @@
 //! The single migration set. Every migration runs on SQLite and PostgreSQL; write them with the
-//! sea-query builders (never backend-specific SQL) and add them to `Migrator::migrations` in order.
+//! sea-query builders (backend-specific SQL only where the two differ, such as triggers) and add them to
+//! `Migrator::migrations` in order.
 
 use sea_orm_migration::prelude::*;
 
@@ -12,6 +13,7 @@ mod m20261125_000006_ai_config;
 mod m20261125_000007_planner;
 mod m20261125_000008_writer;
 mod m20261125_000009_modules;
+mod m20261126_000010_keyword_lists;
 
 pub struct Migrator;
 
@@ -28,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_planner::Migration),
             Box::new(m20261125_000008_writer::Migration),
             Box::new(m20261125_000009_modules::Migration),
+            Box::new(m20261126_000010_keyword_lists::Migration),
         ]
     }
 }

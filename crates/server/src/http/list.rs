@@ -91,6 +91,23 @@ impl ListParams {
             .map(|(k, _)| k.as_str())
     }
 
+    /// The request's filters and search in a canonical form (sorted, encoded; paging and ordering left out): two
+    /// requests with the same key select the same rows.
+    pub fn filter_key(&self) -> String {
+        // The last value of each name counts (as in `get`), and a blank one means the filter is off.
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        for (key, value) in self.pairs.iter().rev() {
+            if !matches!(key.as_str(), "page" | "page_size" | "ordering") && !pairs.iter().any(|(k, _)| k == key) {
+                pairs.push((key.as_str(), value.trim()));
+            }
+        }
+        pairs.retain(|(_, v)| !v.is_empty());
+        pairs.sort_unstable();
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(pairs);
+        query.finish()
+    }
+
     /// This request's link with another page number.
     pub fn link(&self, page: u64) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
@@ -214,6 +231,9 @@ pub struct ListSpec<E: EntityTrait> {
     computed_ordering: Vec<(&'static str, &'static str)>,
     default_ordering: &'static str,
     filters: Vec<Filter<E::Column>>,
+    /// Read filtered pages through their ids (see [`ListSpec::defer_when_filtered`]); the filters named here
+    /// (the scope's own) do not count.
+    defer_filtered: Option<&'static [&'static str]>,
 }
 
 impl<E: EntityTrait> Default for ListSpec<E> {
@@ -225,6 +245,7 @@ impl<E: EntityTrait> Default for ListSpec<E> {
             computed_ordering: Vec::new(),
             default_ordering: "",
             filters: Vec::new(),
+            defer_filtered: None,
         }
     }
 }
@@ -261,6 +282,21 @@ impl<E: EntityTrait> ListSpec<E> {
     pub fn filter(mut self, filter: Filter<E::Column>) -> Self {
         self.filters.push(filter);
         self
+    }
+
+    /// Searched or filtered pages (filters other than `scope`) are read like deep pages: the page's ids first,
+    /// then those rows. Worth it where a covering index holds the filtered columns: the id scan then skips
+    /// non-matching rows inside the index instead of reading each one from the table.
+    pub fn defer_when_filtered(mut self, scope: &'static [&'static str]) -> Self {
+        self.defer_filtered = Some(scope);
+        self
+    }
+
+    fn deferred(&self, params: &ListParams) -> bool {
+        params.offset() >= DEFERRED_OFFSET
+            || self.defer_filtered.is_some_and(|scope| {
+                params.search.is_some() || params.filter_names().any(|name| !scope.contains(&name))
+            })
     }
 
     /// The filters of `params` as one condition, leaving out the filter named `skip`.
@@ -411,11 +447,11 @@ impl<E: EntityTrait> ListSpec<E> {
             Some(count) => count,
             None => filtered.count(db).await?,
         };
-        let rows = if params.offset() >= DEFERRED_OFFSET
+        let rows = if self.deferred(params)
             && let Some(key) = E::PrimaryKey::iter().next()
         {
-            // A deep page: find its ids through the index alone, then read only those rows, instead of reading
-            // and discarding every row before the offset.
+            // A deep (or filtered) page: find its ids through the index alone, then read only those rows, instead
+            // of reading and discarding every row before the offset (or every row the filters reject).
             let ids = ordered
                 .select_only()
                 .column(key.into_column())
@@ -481,6 +517,22 @@ fn escape_like(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filtered_pages_are_deferred_only_when_asked() {
+        use db::entities::keyword;
+        let parse = |q: &str| ListParams::parse("/x", q).unwrap();
+        let plain = ListSpec::<keyword::Entity>::new();
+        let spec = ListSpec::<keyword::Entity>::new().defer_when_filtered(&["sector_id"]);
+        assert!(!spec.deferred(&parse("sector_id=1&ordering=-volume&page=3")), "scope only, shallow");
+        assert!(spec.deferred(&parse("sector_id=1&search=shoe")));
+        assert!(spec.deferred(&parse("sector_id=1&intent=commercial")));
+        assert!(!spec.deferred(&parse("sector_id=1&intent=")), "a blank filter is off");
+        assert!(!plain.deferred(&parse("sector_id=1&search=shoe")));
+        for deferred_anyway in [&plain, &spec] {
+            assert!(deferred_anyway.deferred(&parse("page=21&page_size=50")), "deep pages always");
+        }
+    }
 
     #[test]
     fn defaults_and_limits() {

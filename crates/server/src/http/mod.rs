@@ -1,6 +1,7 @@
 //! The HTTP layer shared by every module: envelope, errors, extractors, list queries, middleware,
 //! metrics, OpenAPI assembly and the web-app slot.
 
+pub mod count_cache;
 pub mod envelope;
 pub mod error;
 pub mod extract;

@@ -306,3 +306,79 @@ async fn deep_pages_keep_the_order() {
     })
     .await;
 }
+
+async fn sector_version(app: &TestApp, sector: i64) -> i64 {
+    use sea_orm::EntityTrait;
+    db::entities::sector::Entity::find_by_id(sector).one(&app.db).await.unwrap().unwrap().keywords_version
+}
+
+/// A searched, filtered total is remembered per sector version: every way the rows change (API edits, soft
+/// deletes, imports, SQL behind the server's back) raises the version, so the total is never stale.
+#[tokio::test]
+async fn filtered_totals_follow_every_change() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let t = app.tenant("kw-totals@example.com").await;
+        let (sector, other) = (t.sector_ids[0], t.sector_ids[1]);
+        let csv: String = std::iter::once("keyword,volume,intent\n".to_owned())
+            .chain((0..10).map(|i| format!("shoe model {i},{},commercial\n", 100 + i)))
+            .chain((0..5).map(|i| format!("boot model {i},50,commercial\n")))
+            .collect();
+        assert_eq!(import_raw(&app, &t, sector, &csv, "").await.0, 200);
+        let url =
+            |page: u32| format!("{LIST}?sector_id={sector}&search=shoe&intent=commercial&page_size=4&page={page}");
+        let total = |page: u32| {
+            let app = &app;
+            let owner = &t.owner;
+            let url = url(page);
+            async move {
+                let (status, list) = app.as_user("GET", &url, owner, None).await;
+                assert_eq!(status, 200, "{list}");
+                list["count"].as_i64().unwrap()
+            }
+        };
+        assert_eq!((total(1).await, total(2).await, total(3).await), (10, 10, 10));
+
+        // An edit through the API.
+        let version = sector_version(&app, sector).await;
+        let (_, page) = app.as_user("GET", &url(1), &t.owner, None).await;
+        let first = page["results"][0]["id"].as_i64().unwrap();
+        let (status, body) =
+            app.as_user("PATCH", &format!("{LIST}{first}/"), &t.owner, Some(&json!({"intent": "informational"}))).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(sector_version(&app, sector).await > version, "an update raises the version");
+        assert_eq!(total(1).await, 9);
+
+        // A soft delete, then a bulk update.
+        let second = page["results"][1]["id"].as_i64().unwrap();
+        assert_eq!(app.as_user("DELETE", &format!("{LIST}{second}/"), &t.owner, None).await.0, 204);
+        assert_eq!(total(2).await, 8);
+        let third = page["results"][2]["id"].as_i64().unwrap();
+        let body = json!({"ids": [third], "intent": "navigational"});
+        let (status, body) = app.as_user("POST", &format!("{LIST}bulk_update/"), &t.owner, Some(&body)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(total(1).await, 7);
+
+        // An import adds matching rows.
+        let more = "keyword,intent\nshoe extra one,commercial\nshoe extra two,commercial\n";
+        assert_eq!(import_raw(&app, &t, sector, more, "").await.0, 200);
+        assert_eq!(total(1).await, 9);
+
+        // SQL behind the server's back: the database triggers raise the version all the same.
+        let version = sector_version(&app, sector).await;
+        app.execute("UPDATE keywords SET intent = 'commercial' WHERE normalized LIKE 'shoe model%'").await;
+        assert!(sector_version(&app, sector).await > version);
+        assert_eq!(total(1).await, 11, "nine models (the soft-deleted one stays out) and two extras");
+        app.execute("DELETE FROM keywords WHERE normalized = 'shoe extra one'").await;
+        assert_eq!(total(1).await, 10);
+
+        // Another sector's changes leave this sector's version alone.
+        let version = sector_version(&app, sector).await;
+        let (status, _) = add(&app, &t, other, "shoe elsewhere", 1).await;
+        assert_eq!(status, 201);
+        assert_eq!(sector_version(&app, sector).await, version);
+        assert_eq!(total(1).await, 10);
+        app.cleanup().await;
+    })
+    .await;
+}

@@ -44,8 +44,12 @@ async fn list_keywords(
     caller: Caller,
     params: ListParams,
 ) -> Result<ListResponse<KeywordOut>, AppError> {
-    let (scope, count) = service::scope_and_count(&state.db, &caller, &params).await?;
-    Ok(service::list_spec().fetch_counted(&state.db, scope, &params, count).await?.map(Into::into))
+    let listing = service::scope_and_count(&state.db, &caller, &params, Some(&state.counts)).await?;
+    let page = service::list_spec().fetch_counted(&state.db, listing.select, &params, listing.count).await?;
+    if let Some(key) = listing.remember_as {
+        state.counts.insert(key, page.count);
+    }
+    Ok(page.map(Into::into))
 }
 
 /// Add one keyword to a site's sector (409 when it is already there).

@@ -13,6 +13,7 @@ use sea_orm::{
 
 use super::csv_import::{self, RowError};
 use super::dto::{BulkUpdateIn, ImportReport, KeywordIn, KeywordOut, KeywordPatch};
+use crate::http::count_cache::CountCache;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec};
 use crate::modules::account::limits;
@@ -31,6 +32,7 @@ pub fn list_spec() -> ListSpec<keyword::Entity> {
         .order_by("difficulty", keyword::Column::Difficulty)
         .order_by("created_at", keyword::Column::CreatedAt)
         .default_ordering("-volume")
+        .defer_when_filtered(&["site_id", "sector_id"])
         .filter(Filter::int("site_id", keyword::Column::SiteId))
         .filter(Filter::int("sector_id", keyword::Column::SectorId))
         .filter(Filter::choice("status", keyword::Column::Status, KEYWORD_STATUSES).with_options())
@@ -54,32 +56,52 @@ pub async fn list_scope<C: ConnectionTrait>(
     caller: &Caller,
     params: &crate::http::ListParams,
 ) -> Result<Select<keyword::Entity>, AppError> {
-    Ok(scope_and_count(db, caller, params).await?.0)
+    Ok(scope_and_count(db, caller, params, None).await?.select)
 }
 
-/// [`list_scope`], plus the total when nothing but the sector narrows the list (the sector's stored count).
+/// A list request's rows and, where it can be known without counting, their total.
+pub struct Listing {
+    pub select: Select<keyword::Entity>,
+    /// Known total: the sector's stored count, or a remembered count of the same filters at the same version.
+    pub count: Option<u64>,
+    /// Where to remember the total once counted (sector lists whose total was not known).
+    pub remember_as: Option<String>,
+}
+
+/// [`list_scope`], plus the total when it is known without a count: the sector's stored count when nothing but
+/// the sector narrows the list, else the total remembered in `counts` for these filters at the sector's current
+/// keywords version (raised by the database on every change to the sector's keywords, so never stale).
 pub async fn scope_and_count<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     params: &crate::http::ListParams,
-) -> Result<(Select<keyword::Entity>, Option<u64>), AppError> {
+    counts: Option<&CountCache>,
+) -> Result<Listing, AppError> {
     if let Some(sector_id) = params.get("sector_id").and_then(|v| v.parse::<i64>().ok()) {
         match caller.sector(db, sector_id).await {
             Ok(sector) => {
                 let only_sector =
                     params.search.is_none() && params.filter_names().all(|n| n == "sector_id" || n == "site_id");
                 let site_matches = params.get("site_id").is_none_or(|s| s.parse::<i64>().ok() == Some(sector.site_id));
-                let count = (only_sector && site_matches).then(|| u64::try_from(sector.keyword_count).unwrap_or(0));
                 let select = keyword::Entity::find()
                     .filter(keyword::Column::SectorId.eq(sector.id))
                     .filter(keyword::Column::DeletedAt.is_null());
-                return Ok((select, count));
+                if only_sector && site_matches {
+                    let count = Some(u64::try_from(sector.keyword_count).unwrap_or(0));
+                    return Ok(Listing { select, count, remember_as: None });
+                }
+                let key = counts.map(|_| {
+                    CountCache::key(&format!("keywords:sector:{}", sector.id), sector.keywords_version, params)
+                });
+                let count = counts.zip(key.as_deref()).and_then(|(cache, key)| cache.get(key));
+                let remember_as = if count.is_some() { None } else { key };
+                return Ok(Listing { select, count, remember_as });
             }
             Err(AppError::NotFound(_)) => {}
             Err(other) => return Err(other),
         }
     }
-    Ok((visible(caller), None))
+    Ok(Listing { select: visible(caller), count: None, remember_as: None })
 }
 
 pub async fn find(db: &impl ConnectionTrait, caller: &Caller, id: i64) -> Result<keyword::Model, AppError> {
