@@ -48,6 +48,8 @@ pub struct AppState {
     pub signer: Arc<crate::security::signed_url::UrlSigner>,
     /// Totals of filtered lists, keyed by the counted rows' version.
     pub counts: Arc<crate::http::count_cache::CountCache>,
+    /// Module switches the module guard checks, remembered briefly per account.
+    pub module_switches: Arc<crate::modules::system::modules::SwitchCache>,
 }
 
 impl AppState {
@@ -76,6 +78,7 @@ impl AppState {
             images,
             signer,
             counts: Arc::default(),
+            module_switches: Arc::default(),
         })
     }
 }

@@ -24,6 +24,9 @@ async fn a_disabled_module_is_refused_for_that_account_only() {
         assert_eq!((status, assert_error(&body).as_str()), (403, "PERMISSION_DENIED"));
         let (status, body) = app.as_user("PUT", path, &t.owner, Some(&json!({"modules": {"poetry": true}}))).await;
         assert_eq!((status, body["errors"]["modules"].is_array()), (400, true));
+        // The guard remembers the switches briefly; a saved change applies at once all the same.
+        let (status, _) = app.as_user("GET", "/api/v1/writer/tasks/", &t.owner, None).await;
+        assert_eq!(status, 200);
         let (status, body) = app.as_user("PUT", path, &t.owner, Some(&json!({"modules": {"writer": false}}))).await;
         assert_eq!((status, body["data"]["modules"]["writer"].as_bool()), (200, Some(false)), "{body}");
 

@@ -3,6 +3,8 @@
 //! `/api/v1/<module>/…` paths to their module.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -57,6 +59,37 @@ pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<BTreeMap
     Ok(MODULES.iter().map(|(name, on)| ((*name).to_owned(), saved.get(*name).copied().unwrap_or(*on))).collect())
 }
 
+/// How long a server remembers an account's switches for the [`guard`]. The server that saves a change forgets
+/// its copy at once; other server nodes follow within this time.
+const REMEMBER_FOR: Duration = Duration::from_secs(5);
+
+/// The switches the [`guard`] checks on every module request, remembered briefly per account (saving one query
+/// per request).
+pub struct SwitchCache(quick_cache::sync::Cache<i64, (Instant, Arc<BTreeMap<String, bool>>)>);
+
+impl Default for SwitchCache {
+    fn default() -> Self {
+        Self(quick_cache::sync::Cache::new(10_000))
+    }
+}
+
+impl SwitchCache {
+    async fn get<C: ConnectionTrait>(&self, db: &C, account_id: i64) -> Result<Arc<BTreeMap<String, bool>>, AppError> {
+        if let Some((at, switches)) = self.0.get(&account_id)
+            && at.elapsed() < REMEMBER_FOR
+        {
+            return Ok(switches);
+        }
+        let switches = Arc::new(get(db, account_id).await?);
+        self.0.insert(account_id, (Instant::now(), switches.clone()));
+        Ok(switches)
+    }
+
+    fn forget(&self, account_id: i64) {
+        self.0.remove(&account_id);
+    }
+}
+
 pub async fn save(db: &DatabaseConnection, caller: &Caller, input: ModulesIn) -> Result<ModulesOut, AppError> {
     caller.require_admin()?;
     let mut modules = get(db, caller.account_id).await?;
@@ -103,7 +136,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let (mut parts, body) = request.into_parts();
     let caller = <Caller as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &state).await;
     if let Ok(caller) = caller {
-        match get(&state.db, caller.account_id).await {
+        match state.module_switches.get(&state.db, caller.account_id).await {
             Ok(modules) if !modules.get(module).copied().unwrap_or(true) => {
                 return AppError::Forbidden {
                     code: "MODULE_DISABLED",
@@ -137,5 +170,7 @@ async fn save_modules(
     caller: Caller,
     Json(input): Json<ModulesIn>,
 ) -> Result<Data<ModulesOut>, AppError> {
-    save(&state.db, &caller, input).await.map(Data)
+    let saved = save(&state.db, &caller, input).await;
+    state.module_switches.forget(caller.account_id);
+    saved.map(Data)
 }
