@@ -139,6 +139,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config, with_worker: bool) -> anyhow::Result<()> {
+    let signal = startup::shutdown_signal();
     let state = startup::state(config).await?;
     let app = crate::Application::build(state.clone(), None)
         .await
@@ -163,7 +164,7 @@ async fn serve(config: Config, with_worker: bool) -> anyhow::Result<()> {
     let worker = with_worker.then(|| tokio::spawn(crate::worker::run(state.clone(), "serve", shutdown.1.clone())));
     let stop = shutdown.0;
     app.run_until(async move {
-        startup::shutdown_signal().await;
+        signal.await;
         let _ = stop.send(true);
     })
     .await?;
@@ -175,10 +176,11 @@ async fn serve(config: Config, with_worker: bool) -> anyhow::Result<()> {
 }
 
 async fn worker(config: Config) -> anyhow::Result<()> {
+    let signal = startup::shutdown_signal();
     let state = startup::state(config).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
-        startup::shutdown_signal().await;
+        signal.await;
         let _ = stop.send(true);
     });
     crate::worker::run(state, "worker", stopped).await?;
