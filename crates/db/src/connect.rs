@@ -5,8 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sea_orm::{DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 
 /// Which kind of database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +82,22 @@ pub async fn connect(url: &str, options: &DbOptions) -> Result<DatabaseConnectio
 /// have been cut (a database restart, a firewall), and a failed ping makes the pool open a fresh one instead.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
 
+/// The pool settings both databases share: size, acquire timeout, and a ping only for connections that idled.
+fn pool_options<DB: sqlx::Database>(options: &DbOptions) -> PoolOptions<DB> {
+    PoolOptions::new()
+        .max_connections(options.max_connections)
+        .acquire_timeout(options.acquire_timeout)
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<DatabaseConnection, ConnectError> {
     let connect_options = SqliteConnectOptions::from_str(url)
         .map_err(ConnectError::InvalidUrl)?
@@ -95,41 +112,15 @@ async fn connect_sqlite(url: &str, options: &DbOptions) -> Result<DatabaseConnec
         std::fs::create_dir_all(parent)
             .map_err(|source| ConnectError::CreateDir { path: parent.display().to_string(), source })?;
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(options.max_connections)
-        .acquire_timeout(options.acquire_timeout)
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= PING_WHEN_IDLE_FOR {
-                    sqlx::Connection::ping(conn).await?;
-                }
-                Ok(true)
-            })
-        })
-        .connect_with(connect_options)
-        .await
-        .map_err(ConnectError::Connect)?;
+    let pool =
+        pool_options::<sqlx::Sqlite>(options).connect_with(connect_options).await.map_err(ConnectError::Connect)?;
     Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
 }
 
 async fn connect_postgres(url: &str, options: &DbOptions) -> Result<DatabaseConnection, ConnectError> {
     let connect_options = PgConnectOptions::from_str(url).map_err(ConnectError::InvalidUrl)?;
-    let pool = PgPoolOptions::new()
-        .max_connections(options.max_connections)
-        .acquire_timeout(options.acquire_timeout)
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= PING_WHEN_IDLE_FOR {
-                    sqlx::Connection::ping(conn).await?;
-                }
-                Ok(true)
-            })
-        })
-        .connect_with(connect_options)
-        .await
-        .map_err(ConnectError::Connect)?;
+    let pool =
+        pool_options::<sqlx::Postgres>(options).connect_with(connect_options).await.map_err(ConnectError::Connect)?;
     Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
 }
 
