@@ -2,5 +2,6 @@
 
 pub mod csv_import;
 pub mod dto;
+pub mod listing;
 pub mod routes;
 pub mod service;

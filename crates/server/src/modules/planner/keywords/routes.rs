@@ -10,7 +10,7 @@ use super::dto::{
     AddFromSeedIn, Affected, AutoClusterIn, BulkUpdateIn, IdsIn, ImportQuery, ImportReport, KeywordIn, KeywordOut,
     KeywordPatch,
 };
-use super::service;
+use super::{listing, service};
 use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
@@ -44,12 +44,7 @@ async fn list_keywords(
     caller: Caller,
     params: ListParams,
 ) -> Result<ListResponse<KeywordOut>, AppError> {
-    let listing = service::scope_and_count(&state.db, &caller, &params, Some(&state.counts)).await?;
-    let page = service::list_spec().fetch_counted(&state.db, listing.select, &params, listing.count).await?;
-    if let Some(key) = listing.remember_as {
-        state.counts.insert(key, page.count);
-    }
-    Ok(page.map(Into::into))
+    Ok(listing::list(&state.db, &caller, &params, &state.counts).await?.map(Into::into))
 }
 
 /// Add one keyword to a site's sector (409 when it is already there).
@@ -72,8 +67,8 @@ async fn keyword_filter_options(
     caller: Caller,
     params: ListParams,
 ) -> Result<Data<BTreeMap<String, Vec<serde_json::Value>>>, AppError> {
-    let scope = service::list_scope(&state.db, &caller, &params).await?;
-    service::list_spec().filter_options(&state.db, scope, &params).await.map(Data)
+    let scope = listing::list_scope(&state.db, &caller, &params).await?;
+    listing::list_spec().filter_options(&state.db, scope, &params).await.map(Data)
 }
 
 /// The keywords matching the list filters as a CSV file (keyword, volume, difficulty, intent, cpc, status,

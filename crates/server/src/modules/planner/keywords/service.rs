@@ -8,101 +8,21 @@ use db::entities::{cluster, keyword, sector, site};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::csv_import::{self, RowError};
 use super::dto::{BulkUpdateIn, ImportReport, KeywordIn, KeywordOut, KeywordPatch};
-use crate::http::count_cache::CountCache;
+use super::listing::{list_scope, list_spec, visible};
+use crate::http::AppError;
 use crate::http::tenant::Caller;
-use crate::http::{AppError, Filter, ListSpec};
 use crate::modules::account::limits;
-use domain::planner::{INTENTS, KEYWORD_STATUSES};
+use domain::planner::KEYWORD_STATUSES;
 
 /// Rows per INSERT: well under SQLite's 32,766 bound parameters with 19 columns.
 const BATCH: usize = 1_000;
 /// Ids per bulk request.
 pub const MAX_BULK: usize = 10_000;
-
-pub fn list_spec() -> ListSpec<keyword::Entity> {
-    ListSpec::new()
-        .search_folded([keyword::Column::Normalized])
-        .order_by("keyword", keyword::Column::Normalized)
-        .order_by("volume", keyword::Column::Volume)
-        .order_by("difficulty", keyword::Column::Difficulty)
-        .order_by("created_at", keyword::Column::CreatedAt)
-        .default_ordering("-volume")
-        .defer_when_filtered(&["site_id", "sector_id"])
-        .filter(Filter::int("site_id", keyword::Column::SiteId))
-        .filter(Filter::int("sector_id", keyword::Column::SectorId))
-        .filter(Filter::choice("status", keyword::Column::Status, KEYWORD_STATUSES).with_options())
-        .filter(Filter::choice("intent", keyword::Column::Intent, INTENTS).with_options())
-        .filter(Filter::int("cluster_id", keyword::Column::ClusterId).with_options())
-        .filter(Filter::int("seed_keyword_id", keyword::Column::SeedKeywordId))
-        .filter(Filter::int("volume", keyword::Column::Volume).range())
-        .filter(Filter::int("difficulty", keyword::Column::Difficulty).range())
-}
-
-/// The caller's keywords on the sites it may see, without soft-deleted ones.
-pub fn visible(caller: &Caller) -> Select<keyword::Entity> {
-    caller.site_rows::<keyword::Entity>().filter(keyword::Column::DeletedAt.is_null())
-}
-
-/// The rows a list request may see. With a `sector_id` the caller can see, one primary-key check of the sector
-/// stands for the tenancy filters (a sector belongs to one site of one account), so the sector's partial indexes
-/// serve the page and the count directly; otherwise the caller's visible sites scope the rows.
-pub async fn list_scope<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    params: &crate::http::ListParams,
-) -> Result<Select<keyword::Entity>, AppError> {
-    Ok(scope_and_count(db, caller, params, None).await?.select)
-}
-
-/// A list request's rows and, where it can be known without counting, their total.
-pub struct Listing {
-    pub select: Select<keyword::Entity>,
-    /// Known total: the sector's stored count, or a remembered count of the same filters at the same version.
-    pub count: Option<u64>,
-    /// Where to remember the total once counted (sector lists whose total was not known).
-    pub remember_as: Option<String>,
-}
-
-/// [`list_scope`], plus the total when it is known without a count: the sector's stored count when nothing but
-/// the sector narrows the list, else the total remembered in `counts` for these filters at the sector's current
-/// keywords version (raised by the database on every change to the sector's keywords, so never stale).
-pub async fn scope_and_count<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    params: &crate::http::ListParams,
-    counts: Option<&CountCache>,
-) -> Result<Listing, AppError> {
-    if let Some(sector_id) = params.get("sector_id").and_then(|v| v.parse::<i64>().ok()) {
-        match caller.sector(db, sector_id).await {
-            Ok(sector) => {
-                let only_sector =
-                    params.search.is_none() && params.filter_names().all(|n| n == "sector_id" || n == "site_id");
-                let site_matches = params.get("site_id").is_none_or(|s| s.parse::<i64>().ok() == Some(sector.site_id));
-                let select = keyword::Entity::find()
-                    .filter(keyword::Column::SectorId.eq(sector.id))
-                    .filter(keyword::Column::DeletedAt.is_null());
-                if only_sector && site_matches {
-                    let count = Some(u64::try_from(sector.keyword_count).unwrap_or(0));
-                    return Ok(Listing { select, count, remember_as: None });
-                }
-                let key = counts.map(|_| {
-                    CountCache::key(&format!("keywords:sector:{}", sector.id), sector.keywords_version, params)
-                });
-                let count = counts.zip(key.as_deref()).and_then(|(cache, key)| cache.get(key));
-                let remember_as = if count.is_some() { None } else { key };
-                return Ok(Listing { select, count, remember_as });
-            }
-            Err(AppError::NotFound(_)) => {}
-            Err(other) => return Err(other),
-        }
-    }
-    Ok(Listing { select: visible(caller), count: None, remember_as: None })
-}
 
 pub async fn find(db: &impl ConnectionTrait, caller: &Caller, id: i64) -> Result<keyword::Model, AppError> {
     visible(caller).filter(keyword::Column::Id.eq(id)).one(db).await?.ok_or_else(|| AppError::not_found("Keyword"))
