@@ -90,7 +90,13 @@ impl SwitchCache {
     }
 }
 
-pub async fn save(db: &DatabaseConnection, caller: &Caller, input: ModulesIn) -> Result<ModulesOut, AppError> {
+/// Saves the caller's changes (owners and admins) and drops this server's remembered copy of the switches.
+pub async fn save(
+    db: &DatabaseConnection,
+    switches: &SwitchCache,
+    caller: &Caller,
+    input: ModulesIn,
+) -> Result<ModulesOut, AppError> {
     caller.require_admin()?;
     let mut modules = get(db, caller.account_id).await?;
     for (name, on) in input.modules {
@@ -117,6 +123,7 @@ pub async fn save(db: &DatabaseConnection, caller: &Caller, input: ModulesIn) ->
         )
         .exec_without_returning(db)
         .await?;
+    switches.forget(caller.account_id);
     Ok(ModulesOut { modules })
 }
 
@@ -170,7 +177,5 @@ async fn save_modules(
     caller: Caller,
     Json(input): Json<ModulesIn>,
 ) -> Result<Data<ModulesOut>, AppError> {
-    let saved = save(&state.db, &caller, input).await;
-    state.module_switches.forget(caller.account_id);
-    saved.map(Data)
+    save(&state.db, &state.module_switches, &caller, input).await.map(Data)
 }
