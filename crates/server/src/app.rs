@@ -46,8 +46,8 @@ pub struct AppState {
     pub images: Arc<dyn crate::storage::ImageStore>,
     /// Signs links to image files.
     pub signer: Arc<crate::security::signed_url::UrlSigner>,
-    /// Totals of filtered lists, keyed by the counted rows' version.
-    pub counts: Arc<crate::http::count_cache::CountCache>,
+    /// Totals and page anchors of lists, keyed by the version of the rows they read.
+    pub list_memo: Arc<crate::http::list_memo::ListMemo>,
     /// Module switches the module guard checks, remembered briefly per account.
     pub module_switches: Arc<crate::modules::system::modules::SwitchCache>,
 }
@@ -77,7 +77,7 @@ impl AppState {
             cipher,
             images,
             signer,
-            counts: Arc::default(),
+            list_memo: Arc::default(),
             module_switches: Arc::default(),
         })
     }

@@ -11,12 +11,13 @@ use axum::http::request::Parts;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, Order, PaginatorTrait, PrimaryKeyToColumn,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, ModelTrait, Order, PaginatorTrait,
+    PrimaryKeyToColumn, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
 };
 
 use super::envelope::ListResponse;
 use super::error::AppError;
+use super::list_memo::{Anchor, Memo};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 25;
 pub const MAX_PAGE_SIZE: u64 = 200;
@@ -292,8 +293,8 @@ impl<E: EntityTrait> ListSpec<E> {
         self
     }
 
-    fn deferred(&self, params: &ListParams) -> bool {
-        params.offset() >= DEFERRED_OFFSET
+    fn deferred(&self, params: &ListParams, offset: u64) -> bool {
+        offset >= DEFERRED_OFFSET
             || self.defer_filtered.is_some_and(|scope| {
                 params.search.is_some() || params.filter_names().any(|name| !scope.contains(&name))
             })
@@ -401,18 +402,27 @@ impl<E: EntityTrait> ListSpec<E> {
         self.fetch_as(db, select, params, |s| s).await
     }
 
-    /// [`ListSpec::fetch`] with the total already known (a stored counter), saving the count query.
-    pub async fn fetch_counted<C: ConnectionTrait>(
+    /// [`ListSpec::fetch`] for a list whose rows carry a data version: the total already known (a stored counter)
+    /// or remembered, and deep pages reached from a remembered anchor (see [`super::list_memo`]); what had to be
+    /// computed is remembered in `memo`.
+    pub async fn fetch_remembered<C: ConnectionTrait>(
         &self,
         db: &C,
         select: Select<E>,
         params: &ListParams,
         known_count: Option<u64>,
+        memo: &Memo<'_>,
     ) -> Result<ListResponse<E::Model>, AppError>
     where
         E::Model: Sync,
     {
-        self.fetch_inner(db, select, params, |s| s, known_count).await
+        let known_count = known_count.or_else(|| memo.count());
+        let pick: &Pick<E, E::Model> = &|model, column| model.get(column);
+        let page = self.fetch_inner(db, select, params, |s| s, known_count, Some((memo, pick))).await?;
+        if known_count.is_none() {
+            memo.remember_count(page.count);
+        }
+        Ok(page)
     }
 
     /// Like [`ListSpec::fetch`], with extra computed columns added by `extend` and rows read as `M`: still one
@@ -427,7 +437,7 @@ impl<E: EntityTrait> ListSpec<E> {
     where
         E::Model: Sync,
     {
-        self.fetch_inner(db, select, params, extend, None).await
+        self.fetch_inner(db, select, params, extend, None, None).await
     }
 
     async fn fetch_inner<C: ConnectionTrait, M: sea_orm::FromQueryResult + Send + Sync>(
@@ -437,35 +447,72 @@ impl<E: EntityTrait> ListSpec<E> {
         params: &ListParams,
         extend: impl FnOnce(Select<E>) -> Select<E>,
         known_count: Option<u64>,
+        anchors: Option<(&Memo<'_>, &Pick<E, M>)>,
     ) -> Result<ListResponse<M>, AppError>
     where
         E::Model: Sync,
     {
         let filtered = self.apply_search(select.filter(self.condition(params, None)?), params);
-        let ordered = self.apply_ordering(filtered.clone(), params)?;
+        let mut ordered = self.apply_ordering(filtered.clone(), params)?;
         let count = match known_count {
             Some(count) => count,
             None => filtered.count(db).await?,
         };
-        let rows = if self.deferred(params)
+        // Where the page starts: at its offset, or (with a remembered anchor of the row before it) right after
+        // that row's ordering key; without one, one row early, so this page leaves the anchor for the next visit.
+        let keyset = anchors.and_then(|(memo, pick)| Some((memo, pick, self.keyset(params)?)));
+        let (mut offset, mut lead) = (params.offset(), 0);
+        if let Some((memo, _, keyset)) = &keyset
+            && offset > 0
+        {
+            match memo.anchor(&keyset.ordering, offset - 1) {
+                Some(anchor) => (ordered, offset) = (ordered.filter(keyset.after(anchor)), 0),
+                None => (offset, lead) = (offset - 1, 1),
+            }
+        }
+        let limit = params.page_size + lead;
+        let mut rows = if self.deferred(params, offset)
             && let Some(key) = E::PrimaryKey::iter().next()
         {
             // A deep (or filtered) page: find its ids through the index alone, then read only those rows, instead
             // of reading and discarding every row before the offset (or every row the filters reject).
-            let ids = ordered
-                .select_only()
-                .column(key.into_column())
-                .offset(params.offset())
-                .limit(params.page_size)
-                .into_query();
+            let ids = ordered.select_only().column(key.into_column()).offset(offset).limit(limit).into_query();
             let page = self.apply_ordering(E::find().filter(key.into_column().in_subquery(ids)), params)?;
             extend(page).into_model::<M>().all(db).await?
         } else {
-            extend(ordered).offset(params.offset()).limit(params.page_size).into_model::<M>().all(db).await?
+            extend(ordered).offset(offset).limit(limit).into_model::<M>().all(db).await?
         };
+        if let Some((memo, pick, keyset)) = keyset {
+            let anchor = |row: &M| Anchor { value: pick(row, keyset.column), id: pick(row, keyset.key) };
+            if lead == 1 && !rows.is_empty() {
+                memo.remember_anchor(&keyset.ordering, offset, anchor(&rows.remove(0)));
+            }
+            if let Some(last) = rows.last() {
+                memo.remember_anchor(&keyset.ordering, params.offset() + rows.len() as u64 - 1, anchor(last));
+            }
+        }
         let next = (params.offset() + params.page_size < count).then(|| params.link(params.page + 1));
         let previous = (params.page > 1).then(|| params.link(Ord::min(params.page - 1, last_page(count, params))));
         Ok(ListResponse::new(count, next, previous, rows))
+    }
+
+    /// The request's ordering when a page can start from an anchor: one plain column that is never NULL (a NULL
+    /// would fall out of the row comparison) and a single-column primary key.
+    fn keyset(&self, params: &ListParams) -> Option<Keyset<E>> {
+        let ordering = params.ordering.as_deref().unwrap_or(self.default_ordering).trim();
+        let (name, descending) = match ordering.strip_prefix('-') {
+            Some(name) => (name, true),
+            None => (ordering, false),
+        };
+        let column = self.ordering.iter().find(|(n, _)| *n == name)?.1;
+        let mut keys = E::PrimaryKey::iter();
+        let key = keys.next()?.into_column();
+        (keys.next().is_none() && !column.def().is_null()).then(|| Keyset {
+            ordering: ordering.to_owned(),
+            column,
+            key,
+            descending,
+        })
     }
 
     /// For each filter marked with options: its distinct values under the other active filters and search.
@@ -499,6 +546,27 @@ impl<E: EntityTrait> ListSpec<E> {
     }
 }
 
+/// Reads a column's value from a fetched row (the page anchor's ordering key).
+type Pick<E, M> = dyn Fn(&M, <E as EntityTrait>::Column) -> Value + Sync;
+
+/// A single-column ordering with the primary key as tie-breaker, in one direction.
+struct Keyset<E: EntityTrait> {
+    ordering: String,
+    column: E::Column,
+    key: E::Column,
+    descending: bool,
+}
+
+impl<E: EntityTrait> Keyset<E> {
+    /// The rows after `anchor` in this ordering: `(column, id) < (value, id)` descending, `>` ascending, which an
+    /// index on `(…, column, id)` answers with a seek.
+    fn after(&self, anchor: Anchor) -> Expr {
+        let columns = Expr::tuple([Expr::col((E::default(), self.column)), Expr::col((E::default(), self.key))]);
+        let values = Expr::tuple([Expr::val(anchor.value), Expr::val(anchor.id)]);
+        if self.descending { columns.lt(values) } else { columns.gt(values) }
+    }
+}
+
 fn last_page(count: u64, params: &ListParams) -> u64 {
     Ord::max(count.div_ceil(params.page_size), 1)
 }
@@ -521,16 +589,19 @@ mod tests {
     #[test]
     fn filtered_pages_are_deferred_only_when_asked() {
         use db::entities::keyword;
-        let parse = |q: &str| ListParams::parse("/x", q).unwrap();
+        let deferred = |spec: &ListSpec<keyword::Entity>, query: &str| {
+            let params = ListParams::parse("/x", query).unwrap();
+            spec.deferred(&params, params.offset())
+        };
         let plain = ListSpec::<keyword::Entity>::new();
         let spec = ListSpec::<keyword::Entity>::new().defer_when_filtered(&["sector_id"]);
-        assert!(!spec.deferred(&parse("sector_id=1&ordering=-volume&page=3")), "scope only, shallow");
-        assert!(spec.deferred(&parse("sector_id=1&search=shoe")));
-        assert!(spec.deferred(&parse("sector_id=1&intent=commercial")));
-        assert!(!spec.deferred(&parse("sector_id=1&intent=")), "a blank filter is off");
-        assert!(!plain.deferred(&parse("sector_id=1&search=shoe")));
+        assert!(!deferred(&spec, "sector_id=1&ordering=-volume&page=3"), "scope only, shallow");
+        assert!(deferred(&spec, "sector_id=1&search=shoe"));
+        assert!(deferred(&spec, "sector_id=1&intent=commercial"));
+        assert!(!deferred(&spec, "sector_id=1&intent="), "a blank filter is off");
+        assert!(!deferred(&plain, "sector_id=1&search=shoe"));
         for deferred_anyway in [&plain, &spec] {
-            assert!(deferred_anyway.deferred(&parse("page=21&page_size=50")), "deep pages always");
+            assert!(deferred(deferred_anyway, "page=21&page_size=50"), "deep pages always");
         }
     }
 

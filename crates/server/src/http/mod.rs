@@ -1,12 +1,12 @@
 //! The HTTP layer shared by every module: envelope, errors, extractors, list queries, middleware,
 //! metrics, OpenAPI assembly and the web-app slot.
 
-pub mod count_cache;
 pub mod envelope;
 pub mod error;
 pub mod extract;
 pub mod fields;
 pub mod list;
+pub mod list_memo;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

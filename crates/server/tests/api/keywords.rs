@@ -382,3 +382,84 @@ async fn filtered_totals_follow_every_change() {
     })
     .await;
 }
+
+/// Deep pages start from a remembered anchor (the ordering key of the row before them) while the sector's
+/// keywords version stands: every page equals the same slice of the full ordering, ties included, in every
+/// ordering and with filters; a change to the keywords moves the version and the pages follow the new order.
+#[tokio::test]
+async fn pages_from_remembered_anchors_match_the_full_ordering() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let t = app.tenant("kw-anchors@example.com").await;
+        let sector = t.sector_ids[0];
+        let intents = ["commercial", "informational"];
+        let csv: String = std::iter::once("keyword,volume,difficulty,intent\n".to_owned())
+            .chain((0..60).map(|i| {
+                let head = if i % 3 == 0 { "boot" } else { "shoe" };
+                format!("{head} model {i},{},{},{}\n", (i % 7) * 10, i % 5, intents[i % 2])
+            }))
+            .collect();
+        assert_eq!(import_raw(&app, &t, sector, &csv, "").await.0, 200);
+        // A few added one at a time: `created_at` then differs between rows, not only the id that breaks ties.
+        for (i, volume) in [(1, 30), (2, 60), (3, 0), (4, 30)] {
+            assert_eq!(add(&app, &t, sector, &format!("shoe extra {i}"), volume).await.0, 201);
+        }
+        let ids = |list: &Value| -> Vec<i64> {
+            list["results"].as_array().unwrap().iter().map(|k| k["id"].as_i64().unwrap()).collect()
+        };
+        let get = |query: String| {
+            let (app, owner) = (&app, &t.owner);
+            async move {
+                let (status, list) =
+                    app.as_user("GET", &format!("{LIST}?sector_id={sector}{query}"), owner, None).await;
+                assert_eq!(status, 200, "{query}: {list}");
+                list
+            }
+        };
+        let page = |query: &str, page: usize| get(format!("{query}&page_size=5&page={page}"));
+        let everything = |query: &str| get(format!("{query}&page_size=200"));
+
+        for query in [
+            "&ordering=-volume",
+            "&ordering=volume",
+            "&ordering=keyword",
+            "&ordering=-difficulty",
+            "&ordering=created_at",
+            "&ordering=-volume&search=shoe&intent=commercial",
+        ] {
+            let all = ids(&everything(query).await);
+            let total = all.len();
+            assert!(total >= 20, "{query}: {total}");
+            // First visits (one row early, leaving an anchor), a repeat (from the anchor), the next page (from
+            // the previous page's last row), a jump back, and the last page.
+            let last = total.div_ceil(5);
+            for n in [4, 4, 5, 2, 3, last, last] {
+                let list = page(query, n).await;
+                let expected = &all[(n - 1) * 5..(n * 5).min(total)];
+                assert_eq!(ids(&list), expected, "{query}, page {n}");
+                assert_eq!(list["count"].as_u64(), Some(total as u64), "{query}, page {n}");
+            }
+        }
+
+        // The anchor is what a remembered page starts from: move a late keyword to the top behind the server's
+        // back and put the version back, and page 4 stays where the remembered anchor says; a page counted by
+        // offset would have shifted by one.
+        let query = "&ordering=-volume";
+        let before = ids(&everything(query).await);
+        let version = sector_version(&app, sector).await;
+        let moved = before[40];
+        app.execute(&format!("UPDATE keywords SET volume = 1000000 WHERE id = {moved}")).await;
+        assert!(sector_version(&app, sector).await > version);
+        app.execute(&format!("UPDATE sectors SET keywords_version = {version} WHERE id = {sector}")).await;
+        assert_eq!(ids(&page(query, 4).await), &before[15..20], "page 4 from its anchor");
+
+        // With the version raised as the database does it, the pages follow the new order.
+        app.execute(&format!("UPDATE sectors SET keywords_version = {} WHERE id = {sector}", version + 1)).await;
+        let after = ids(&everything(query).await);
+        assert_eq!(after[0], moved);
+        assert_eq!(ids(&page(query, 4).await), &after[15..20]);
+        assert_ne!(&after[15..20], &before[15..20]);
+        app.cleanup().await;
+    })
+    .await;
+}

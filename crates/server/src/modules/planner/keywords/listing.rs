@@ -5,7 +5,7 @@ use db::entities::keyword;
 use domain::planner::{INTENTS, KEYWORD_STATUSES};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 
-use crate::http::count_cache::CountCache;
+use crate::http::list_memo::ListMemo;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListParams, ListResponse, ListSpec};
 
@@ -41,26 +41,25 @@ pub async fn list_scope<C: ConnectionTrait>(
     caller: &Caller,
     params: &ListParams,
 ) -> Result<Select<keyword::Entity>, AppError> {
-    Ok(scope_and_count(db, caller, params, None).await?.select)
+    Ok(scope_and_count(db, caller, params).await?.select)
 }
 
-/// A list request's rows and, where it can be known without counting, their total.
+/// A list request's rows, their total where the sector's stored count gives it, and the sector's keywords version
+/// (what the list may remember is keyed by it).
 struct Listing {
     select: Select<keyword::Entity>,
-    /// Known total: the sector's stored count, or a remembered count of the same filters at the same version.
+    /// The sector's stored count, when nothing but the sector narrows the list.
     count: Option<u64>,
-    /// Where to remember the total once counted (sector lists whose total was not known).
-    remember_as: Option<String>,
+    /// `(scope, version)` of a sector's list: raised by the database on every change to the sector's keywords.
+    version: Option<(String, i64)>,
 }
 
-/// [`list_scope`], plus the total when it is known without a count: the sector's stored count when nothing but
-/// the sector narrows the list, else the total remembered in `counts` for these filters at the sector's current
-/// keywords version (raised by the database on every change to the sector's keywords, so never stale).
+/// [`list_scope`], plus the sector's stored count when nothing but the sector narrows the list, and the sector's
+/// keywords version.
 async fn scope_and_count<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     params: &ListParams,
-    counts: Option<&CountCache>,
 ) -> Result<Listing, AppError> {
     if let Some(sector_id) = params.get("sector_id").and_then(|v| v.parse::<i64>().ok()) {
         match caller.sector(db, sector_id).await {
@@ -71,38 +70,33 @@ async fn scope_and_count<C: ConnectionTrait>(
                 let select = keyword::Entity::find()
                     .filter(keyword::Column::SectorId.eq(sector.id))
                     .filter(keyword::Column::DeletedAt.is_null());
-                if only_sector && site_matches {
-                    let count = Some(u64::try_from(sector.keyword_count).unwrap_or(0));
-                    return Ok(Listing { select, count, remember_as: None });
-                }
-                let Some(counts) = counts else {
-                    return Ok(Listing { select, count: None, remember_as: None });
-                };
-                let key = CountCache::key(&format!("keywords:sector:{}", sector.id), sector.keywords_version, params);
-                return Ok(match counts.get(&key) {
-                    Some(count) => Listing { select, count: Some(count), remember_as: None },
-                    None => Listing { select, count: None, remember_as: Some(key) },
-                });
+                let count = (only_sector && site_matches).then(|| u64::try_from(sector.keyword_count).unwrap_or(0));
+                let version = Some((format!("keywords:sector:{}", sector.id), sector.keywords_version));
+                return Ok(Listing { select, count, version });
             }
             Err(AppError::NotFound(_)) => {}
             Err(other) => return Err(other),
         }
     }
-    Ok(Listing { select: visible(caller), count: None, remember_as: None })
+    Ok(Listing { select: visible(caller), count: None, version: None })
 }
 
-/// One page of the caller's keywords with the total; a total that had to be counted is remembered for the next
-/// page of the same filters.
+/// One page of the caller's keywords with the total. In one sector, totals that had to be counted and the
+/// ordering keys around each page are remembered under the sector's keywords version (see
+/// [`crate::http::list_memo`]): the next page of the same filters, or the same deep page again, skips the count
+/// and seeks to its first row.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     params: &ListParams,
-    counts: &CountCache,
+    memo: &ListMemo,
 ) -> Result<ListResponse<keyword::Model>, AppError> {
-    let listing = scope_and_count(db, caller, params, Some(counts)).await?;
-    let page = list_spec().fetch_counted(db, listing.select, params, listing.count).await?;
-    if let Some(key) = listing.remember_as {
-        counts.insert(key, page.count);
+    let listing = scope_and_count(db, caller, params).await?;
+    match listing.version {
+        Some((scope, version)) => {
+            let memo = memo.scope(&scope, version, params);
+            list_spec().fetch_remembered(db, listing.select, params, listing.count, &memo).await
+        }
+        None => list_spec().fetch(db, listing.select, params).await,
     }
-    Ok(page)
 }

@@ -44,7 +44,7 @@ async fn list_keywords(
     caller: Caller,
     params: ListParams,
 ) -> Result<ListResponse<KeywordOut>, AppError> {
-    Ok(listing::list(&state.db, &caller, &params, &state.counts).await?.map(Into::into))
+    Ok(listing::list(&state.db, &caller, &params, &state.list_memo).await?.map(Into::into))
 }
 
 /// Add one keyword to a site's sector (409 when it is already there).
