@@ -93,7 +93,7 @@ impl MigrationTrait for Migration {
 }
 
 /// Trigger syntax differs between the two databases: the statements for the connected one, in order.
-async fn run(manager: &SchemaManager<'_>, postgres: &[&str], sqlite: &[&str]) -> Result<(), DbErr> {
+pub(super) async fn run(manager: &SchemaManager<'_>, postgres: &[&str], sqlite: &[&str]) -> Result<(), DbErr> {
     let statements = match manager.get_database_backend() {
         sea_orm::DatabaseBackend::Postgres => postgres,
         _ => sqlite,

@@ -14,6 +14,7 @@ mod m20261125_000007_planner;
 mod m20261125_000008_writer;
 mod m20261125_000009_modules;
 mod m20261126_000010_keyword_lists;
+mod m20261126_000011_fewer_keyword_indexes;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_writer::Migration),
             Box::new(m20261125_000009_modules::Migration),
             Box::new(m20261126_000010_keyword_lists::Migration),
+            Box::new(m20261126_000011_fewer_keyword_indexes::Migration),
         ]
     }
 }
