@@ -3,8 +3,8 @@
 //   Keywords (empty) → Import CSV: a file with a bad row is previewed with its line number → the fixed file
 //   (15 keywords, 3 topics) is previewed → imported → the next-step hint auto-clusters them in the progress
 //   modal → Clusters shows the clusters → Generate ideas for them (progress modal) → Ideas shows outlines →
-//   cluster detail → keyword library adds two keywords to the other sector → Settings/Prompts shows a
-//   placeholder error on the field.
+//   cluster detail → keyword library adds two keywords to the other sector (then marked as in the site) →
+//   Settings/Prompts shows a placeholder error on the field.
 
 const TOPICS = {
   meditation: [
@@ -174,6 +174,10 @@ export async function plannerFlow({ page, base, screenshot, step, log, siteName,
   await screenshot('library-selected');
   await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: `Add to ${otherSector}` }).click();
   await toast(`Added 2 keywords to ${otherSector}.`).waitFor();
+  // The two rows now say the site has them; the third does not.
+  for (const n of [0, 1]) await library.locator('tbody tr').nth(n).getByText('In your keywords').waitFor();
+  if ((await library.locator('tbody tr').nth(2).getByText('In your keywords').count()) !== 0) throw new Error('a keyword not added is marked as in the site');
+  await screenshot('library-in-site');
   // The library and the planner share the sector choice of the site.
   await page.getByRole('link', { name: 'Keywords', exact: true }).click();
   await page.getByText('1–2 of 2').waitFor();

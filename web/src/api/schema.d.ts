@@ -504,7 +504,7 @@ export interface paths {
         };
         /**
          * The keyword library: search and filter by industry sector (`industry_sector_id` or `sector_ids=1,2`), intent,
-         *     volume and difficulty ranges.
+         *     volume and difficulty ranges. With `site_id`, each keyword says whether that site already has it (`in_site`).
          */
         get: operations["list_library"];
         put?: never;
@@ -3753,6 +3753,11 @@ export interface components {
                 difficulty: number;
                 intent: string;
                 country: string;
+                /**
+                 * @description With `site_id` in the request: whether that site already has this keyword (live, same text, in its sector
+                 *     made from this keyword's industry sector). Absent without `site_id`.
+                 */
+                in_site?: boolean | null;
             }[];
             request_id: string;
         };
@@ -4297,6 +4302,7 @@ export interface components {
             description?: string | null;
             is_active?: boolean | null;
         };
+        /** @description A library keyword, read straight into this shape by the list query. */
         SeedKeywordOut: {
             /** Format: int64 */
             id: number;
@@ -4309,6 +4315,11 @@ export interface components {
             difficulty: number;
             intent: string;
             country: string;
+            /**
+             * @description With `site_id` in the request: whether that site already has this keyword (live, same text, in its sector
+             *     made from this keyword's industry sector). Absent without `site_id`.
+             */
+            in_site?: boolean | null;
         };
         SelectSectorsIn: {
             industry_slug: string;
@@ -5860,6 +5871,8 @@ export interface operations {
                 search?: string;
                 /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
                 ordering?: string;
+                /** @description Mark the keywords this site already has (`in_site`). */
+                site_id?: number;
                 industry_sector_id?: number;
                 sector_ids?: string;
                 intent?: string;

@@ -46,6 +46,39 @@ async fn the_library_is_browsed_and_added_to_a_sector() {
         assert!(keywords["results"].as_array().unwrap().iter().all(|k| k["seed_keyword_id"].is_i64()));
         assert_eq!(keywords["results"][0]["volume"], list["results"][0]["volume"], "library figures carried over");
 
+        // Browsed for the site, the library marks what the site has: the five added, until one is deleted.
+        assert!(list["results"][0].get("in_site").is_none(), "no site, no marks");
+        let marked = |site: i64| {
+            let (app, owner) = (&app, &t.owner);
+            let url = format!("/api/v1/keywords-library/?industry_sector_id={industry_sector}&page_size=200&site_id={site}");
+            async move {
+                let (status, list) = app.as_user("GET", &url, owner, None).await;
+                assert_eq!(status, 200, "{list}");
+                let rows = list["results"].as_array().unwrap().clone();
+                assert!(rows.iter().all(|k| k["in_site"].is_boolean()), "{list}");
+                let mut ids: Vec<i64> =
+                    rows.iter().filter(|k| k["in_site"] == true).map(|k| k["id"].as_i64().unwrap()).collect();
+                ids.sort_unstable();
+                ids
+            }
+        };
+        let mut added = ids.clone();
+        added.sort_unstable();
+        assert_eq!(marked(t.site_id).await, added);
+        let first = keywords["results"][0]["id"].as_i64().unwrap();
+        let gone = keywords["results"][0]["seed_keyword_id"].as_i64().unwrap();
+        let (status, _) = app.as_user("DELETE", &format!("/api/v1/planner/keywords/{first}/"), &t.owner, None).await;
+        assert_eq!(status, 204);
+        added.retain(|id| *id != gone);
+        assert_eq!(marked(t.site_id).await, added, "a deleted keyword is no longer in the site");
+        let stranger = app.tenant("library-stranger@example.com").await;
+        let (status, body) = app
+            .as_user("GET", &format!("/api/v1/keywords-library/?site_id={}", t.site_id), &stranger.owner, None)
+            .await;
+        assert_eq!((status, body["errors"]["site_id"].is_array()), (400, true), "another account's site: {body}");
+        let (status, body) = app.as_user("GET", "/api/v1/keywords-library/?site_id=abc", &t.owner, None).await;
+        assert_eq!((status, body["errors"]["site_id"].is_array()), (400, true), "{body}");
+
         // Library keywords of another industry sector do not fit this sector.
         let other = sector_of(&app, &t, 1).await;
         let (_, foreign) = app

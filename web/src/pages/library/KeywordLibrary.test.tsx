@@ -20,6 +20,8 @@ const seed = (id: number, keyword: string, industry_sector_id: number): SeedKeyw
 });
 
 const SEEDS = [seed(1, 'anxiety symptoms', 101), seed(2, 'calorie deficit', 102), seed(3, 'therapist near me', 101)];
+// The server marks, per row, whether the site (site_id) already has the keyword.
+let inSite = new Set<number>();
 
 const page = (results: unknown[]) => jsonResponse(200, { success: true, count: results.length, next: null, previous: null, results });
 
@@ -44,7 +46,8 @@ function server(extra: Parameters<typeof routeFetch>[0] = {}) {
       ]),
     'GET /api/v1/keywords-library/': (url) => {
       const one = url.searchParams.get('industry_sector_id');
-      return page(one ? SEEDS.filter((s) => String(s.industry_sector_id) === one) : SEEDS);
+      const rows = one ? SEEDS.filter((s) => String(s.industry_sector_id) === one) : SEEDS;
+      return page(url.searchParams.get('site_id') ? rows.map((s) => ({ ...s, in_site: inSite.has(s.id) })) : rows);
     },
     ...extra,
   });
@@ -58,6 +61,30 @@ describe('Keyword Library', () => {
     useAuthStore.setState({ access: 'A1', refresh: 'R1', user: null, notice: null });
     useUiStore.setState({ siteId: 1, sectorBySite: {} });
     useToastStore.setState({ toasts: [] });
+    inSite = new Set();
+  });
+
+  it('marks the keywords the site already has, and again after adding more', async () => {
+    inSite = new Set([3]);
+    const fetchMock = server({
+      'POST /api/v1/planner/keywords/bulk_add_from_seed/': (_u, init) => {
+        const body = JSON.parse(String(init?.body)) as { seed_keyword_ids: number[] };
+        body.seed_keyword_ids.forEach((id) => inSite.add(id));
+        const n = body.seed_keyword_ids.length;
+        return envelope({ total_rows: n, created: n, restored: 0, existing: 0, duplicates: 0, errors: [], dry_run: false });
+      },
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    renderWithProviders(<KeywordLibrary />);
+    const table = await screen.findByRole('table', { name: 'Library keywords' });
+    const rowOf = async (keyword: string) => (await within(table).findByText(keyword)).closest('tr')!;
+    expect(libraryUrls(fetchMock).at(-1)!.searchParams.get('site_id')).toBe('1');
+    expect(within(await rowOf('therapist near me')).getByText('In your keywords')).toBeTruthy();
+    expect(within(await rowOf('anxiety symptoms')).queryByText('In your keywords')).toBeNull();
+    await userEvent.click(within(table).getByRole('checkbox', { name: 'Select row 1' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Add to their sectors' }));
+    await waitFor(async () => expect(within(await rowOf('anxiety symptoms')).getByText('In your keywords')).toBeTruthy());
+    expect(within(await rowOf('calorie deficit')).queryByText('In your keywords')).toBeNull();
   });
 
   it('browses all of the site’s sectors, then one from the sector tabs (remembered for the site)', async () => {

@@ -6,8 +6,8 @@ import { api } from '../../api';
 import { plannerKeys, refreshPlanner, useLibraryFilterOptions, useSectorStats } from '../../api/planner';
 import type { ImportReport, Sector, SeedKeyword } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
-import { BookIcon, PlusIcon } from '../../components/icons';
-import { Alert, Button, ButtonLink, Card, EmptyState, Input, PageHeader, Select, cx, formatNumber } from '../../components/ui';
+import { BookIcon, CheckIcon, PlusIcon } from '../../components/icons';
+import { Alert, Badge, Button, ButtonLink, Card, EmptyState, Input, PageHeader, Select, cx, formatNumber } from '../../components/ui';
 import { useDebounced } from '../../lib/useDebounced';
 import { toast } from '../../stores/toast';
 import { useUiStore } from '../../stores/ui';
@@ -114,9 +114,10 @@ function LibraryBody({ ps }: { ps: PlannerScope }) {
 
   const templateIds = ps.sectors.map((s) => s.industry_sector_id).filter((x): x is number => x != null);
   const custom = ps.sector !== null && ps.sector.industry_sector_id == null;
+  // site_id: each row then says whether the site already has it (in_site).
   const sectorFilter = ps.sector
-    ? { industry_sector_id: ps.sector.industry_sector_id ?? undefined }
-    : { sector_ids: templateIds.join(',') };
+    ? { industry_sector_id: ps.sector.industry_sector_id ?? undefined, site_id: site.id }
+    : { sector_ids: templateIds.join(','), site_id: site.id };
 
   const filters = useMemo(
     () => ({
@@ -131,6 +132,7 @@ function LibraryBody({ ps }: { ps: PlannerScope }) {
     mutationFn: ({ rows }: { rows: SeedKeyword[]; done: () => void }) => addSeedsToSectors(site.id, rows, ps.sectors),
     onSuccess: (result, { done }) => {
       refreshPlanner(queryClient);
+      void queryClient.invalidateQueries({ queryKey: plannerKeys.library });
       toast.success(addSummary(result));
       done();
     },
@@ -138,7 +140,22 @@ function LibraryBody({ ps }: { ps: PlannerScope }) {
   });
 
   const columns: Column<SeedKeyword>[] = [
-    { key: 'keyword', header: 'Keyword', sortKey: 'keyword', hideable: false, cell: (k) => <span className="font-medium text-zinc-900 dark:text-zinc-100">{k.keyword}</span> },
+    {
+      key: 'keyword',
+      header: 'Keyword',
+      sortKey: 'keyword',
+      hideable: false,
+      cell: (k) => (
+        <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+          <span className="font-medium text-zinc-900 dark:text-zinc-100">{k.keyword}</span>
+          {k.in_site && (
+            <Badge tone="success">
+              <CheckIcon size={12} /> In your keywords
+            </Badge>
+          )}
+        </span>
+      ),
+    },
     ...(ps.sector
       ? []
       : [

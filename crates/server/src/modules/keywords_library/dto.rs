@@ -1,10 +1,10 @@
-use db::entities::seed_keyword;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::modules::planner::keywords::csv_import::RowError;
 
-#[derive(Debug, Serialize, ToSchema)]
+/// A library keyword, read straight into this shape by the list query.
+#[derive(Debug, Serialize, ToSchema, sea_orm::FromQueryResult)]
 pub struct SeedKeywordOut {
     pub id: i64,
     pub industry_sector_id: i64,
@@ -13,20 +13,10 @@ pub struct SeedKeywordOut {
     pub difficulty: i32,
     pub intent: String,
     pub country: String,
-}
-
-impl From<seed_keyword::Model> for SeedKeywordOut {
-    fn from(k: seed_keyword::Model) -> Self {
-        Self {
-            id: k.id,
-            industry_sector_id: k.industry_sector_id,
-            keyword: k.keyword,
-            volume: k.volume,
-            difficulty: k.difficulty,
-            intent: k.intent,
-            country: k.country,
-        }
-    }
+    /// With `site_id` in the request: whether that site already has this keyword (live, same text, in its sector
+    /// made from this keyword's industry sector). Absent without `site_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_site: Option<bool>,
 }
 
 /// Library totals of one industry sector.

@@ -23,18 +23,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The keyword library: search and filter by industry sector (`industry_sector_id` or `sector_ids=1,2`), intent,
-/// volume and difficulty ranges.
+/// volume and difficulty ranges. With `site_id`, each keyword says whether that site already has it (`in_site`).
 #[utoipa::path(get, path = "/", tag = "keywords-library", security(("bearer" = [])),
-    params(ListQueryDoc, ("industry_sector_id" = Option<i64>, Query), ("sector_ids" = Option<String>, Query),
+    params(ListQueryDoc, ("site_id" = Option<i64>, Query, description = "Mark the keywords this site already has (`in_site`)."),
+        ("industry_sector_id" = Option<i64>, Query), ("sector_ids" = Option<String>, Query),
         ("intent" = Option<String>, Query), ("country" = Option<String>, Query), ("volume_min" = Option<i64>, Query),
         ("volume_max" = Option<i64>, Query), ("difficulty_min" = Option<i32>, Query), ("difficulty_max" = Option<i32>, Query)),
     responses((status = 200, body = ListResponse<SeedKeywordOut>), (status = 400, body = ErrorBody)))]
 async fn list_library(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     params: ListParams,
 ) -> Result<ListResponse<SeedKeywordOut>, AppError> {
-    Ok(service::list_spec().fetch(&state.db, service::active(), &params).await?.map(Into::into))
+    service::list(&state.db, &caller, &params).await
 }
 
 #[utoipa::path(get, path = "/filter_options", tag = "keywords-library", security(("bearer" = [])),

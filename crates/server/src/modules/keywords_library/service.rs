@@ -3,14 +3,14 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use db::entities::{industry_sector, seed_keyword};
+use db::entities::{industry_sector, keyword, sector, seed_keyword};
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
-use super::dto::{LibraryImportReport, SectorStatsOut};
+use super::dto::{LibraryImportReport, SectorStatsOut, SeedKeywordOut};
 use crate::http::tenant::Caller;
-use crate::http::{AppError, Filter, ListSpec};
+use crate::http::{AppError, Filter, ListParams, ListResponse, ListSpec};
 use crate::modules::planner::keywords::csv_import;
 use crate::modules::planner::keywords::dto::{AddFromSeedIn, ImportReport};
 use crate::modules::planner::keywords::service::{self as keywords, NewKeyword};
@@ -33,6 +33,45 @@ pub fn list_spec() -> ListSpec<seed_keyword::Entity> {
 
 pub fn active() -> Select<seed_keyword::Entity> {
     seed_keyword::Entity::find().filter(seed_keyword::Column::IsActive.eq(true))
+}
+
+/// A page of the library. With `site_id` (a site the caller can see) each keyword says whether the site already
+/// has it — a live keyword with the same text in the site's sector made from the keyword's industry sector —
+/// computed in the page query itself (an `EXISTS` per row through the `(sector_id, normalized)` index).
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    params: &ListParams,
+) -> Result<ListResponse<SeedKeywordOut>, AppError> {
+    let in_site = match params.get("site_id") {
+        None => Expr::cust("NULL"),
+        Some(raw) => {
+            let site_id =
+                raw.trim().parse::<i64>().map_err(|_| AppError::field("site_id", "A whole number is required."))?;
+            let site = caller.site_field(db, "site_id", site_id).await?;
+            let has_it = Query::select()
+                .expr(Expr::val(1))
+                .from(keyword::Entity)
+                .inner_join(
+                    sector::Entity,
+                    Expr::col((sector::Entity, sector::Column::Id))
+                        .equals((keyword::Entity, keyword::Column::SectorId)),
+                )
+                .and_where(Expr::col((keyword::Entity, keyword::Column::SiteId)).eq(site.id))
+                .and_where(
+                    Expr::col((sector::Entity, sector::Column::IndustrySectorId))
+                        .equals((seed_keyword::Entity, seed_keyword::Column::IndustrySectorId)),
+                )
+                .and_where(
+                    Expr::col((keyword::Entity, keyword::Column::Normalized))
+                        .equals((seed_keyword::Entity, seed_keyword::Column::Normalized)),
+                )
+                .and_where(Expr::col((keyword::Entity, keyword::Column::DeletedAt)).is_null())
+                .to_owned();
+            Expr::exists(has_it)
+        }
+    };
+    list_spec().fetch_as(db, active(), params, |select| select.column_as(in_site, "in_site")).await
 }
 
 /// Keyword count, total volume and average difficulty per industry sector (one grouped query), optionally for
