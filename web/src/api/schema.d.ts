@@ -8127,9 +8127,11 @@ export interface operations {
                 site_id?: number;
                 sector_id?: number;
                 cluster_id?: number;
+                task_id?: number;
                 status?: string;
                 site_status?: string;
                 content_type?: string;
+                source?: string;
             };
             header?: never;
             path?: never;
@@ -8537,6 +8539,7 @@ export interface operations {
                 search?: string;
                 /** @description Comma-separated fields, `-` for descending (`-created_at,name`). */
                 ordering?: string;
+                site_id?: number;
                 content_id?: number;
                 image_type?: string;
                 status?: string;

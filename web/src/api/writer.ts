@@ -48,24 +48,10 @@ export function listWriterTasks(query: WriterTaskQuery): Promise<Page<WriterTask
   return api.get('/api/v1/writer/tasks', { query });
 }
 
-export interface ContentQuery {
-  page?: number;
-  page_size?: number;
-  ordering?: string;
-  search?: string;
-  site_id?: number;
-  sector_id?: number;
-  cluster_id?: number;
-  task_id?: number;
-  status?: string;
-  site_status?: string;
-  content_type?: string;
-  source?: string;
-}
+export type ContentQuery = NonNullable<operations['list_content']['parameters']['query']>;
 
 export function listContent(query: ContentQuery): Promise<Page<Content>> {
-  // `task_id` and `source` are read by the server but missing from the schema's parameters.
-  return api.get('/api/v1/writer/content', { query: query as never });
+  return api.get('/api/v1/writer/content', { query });
 }
 
 export function useWriterTaskOptions() {

@@ -81,8 +81,8 @@ function usePipelineCounts(siteId: number | null) {
   const articles = useContentCount(scope);
   const images = useQuery({
     queryKey: [...writerKeys.images, 'count', scope ?? {}],
-    // `site_id` is read by the server but missing from the schema's parameters.
-    queryFn: async () => (await api.get('/api/v1/writer/images', { query: { ...scope!, status: 'generated', page_size: 1 } as never })).count,
+    // Images are listed per site (an article's sector is not an image filter).
+    queryFn: async () => (await api.get('/api/v1/writer/images', { query: { site_id: scope!.site_id, status: 'generated', page_size: 1 } })).count,
     enabled: scope !== null,
   });
   return {

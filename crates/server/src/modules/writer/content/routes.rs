@@ -29,7 +29,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// the title).
 #[utoipa::path(get, path = "/content", tag = "writer", security(("bearer" = [])),
     params(ListQueryDoc, ("site_id" = Option<i64>, Query), ("sector_id" = Option<i64>, Query), ("cluster_id" = Option<i64>, Query),
-        ("status" = Option<String>, Query), ("site_status" = Option<String>, Query), ("content_type" = Option<String>, Query)),
+        ("task_id" = Option<i64>, Query), ("status" = Option<String>, Query), ("site_status" = Option<String>, Query),
+        ("content_type" = Option<String>, Query), ("source" = Option<String>, Query)),
     responses((status = 200, body = ListResponse<ContentOut>), (status = 400, body = ErrorBody)))]
 async fn list_content(
     State(state): State<AppState>,

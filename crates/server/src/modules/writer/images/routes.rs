@@ -27,7 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Images (filters: site_id, content_id, image_type, status), each with a signed file link once generated.
 #[utoipa::path(get, path = "/images", tag = "writer", security(("bearer" = [])),
-    params(ListQueryDoc, ("content_id" = Option<i64>, Query), ("image_type" = Option<String>, Query), ("status" = Option<String>, Query)),
+    params(ListQueryDoc, ("site_id" = Option<i64>, Query), ("content_id" = Option<i64>, Query), ("image_type" = Option<String>, Query), ("status" = Option<String>, Query)),
     responses((status = 200, body = ListResponse<ImageOut>)))]
 async fn list_images(
     State(state): State<AppState>,
