@@ -510,6 +510,11 @@ async function main() {
   await page.getByText('The Planner module is switched off').waitFor();
   if (await page.getByRole('table', { name: 'Keywords' }).count()) throw new Error('the keywords table is shown for a switched-off module');
   await screenshot('modules-planner-page-off');
+  // The dashboard marks the Planner's stages off and keeps counting the writer's.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  for (const stage of ['keywords', 'clusters', 'ideas']) await page.getByTestId(`pipeline-${stage}`).getByText('off', { exact: true }).waitFor();
+  await page.getByTestId('pipeline-articles').filter({ hasText: /Articles\s+\d/ }).waitFor();
+  await screenshot('modules-planner-off-dashboard');
   await page.getByRole('link', { name: 'Settings → Modules' }).click();
   await page.getByTestId('module-planner').getByRole('switch').click();
   await toast('Planner switched on.').waitFor();

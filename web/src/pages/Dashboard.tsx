@@ -8,6 +8,7 @@ import { isAdminRole } from '../api/types';
 import { CheckIcon, ChevronRightIcon, GlobeIcon } from '../components/icons';
 import { Badge, ButtonLink, Card, EmptyState, LoadingBlock, PageHeader, cx, formatNumber } from '../components/ui';
 import { useCurrentSector, useCurrentSite } from '../lib/currentSite';
+import { useModules, type ModuleMap, type ModuleName } from '../lib/modules';
 
 const PIPELINE = ['Keywords', 'Clusters', 'Ideas', 'Tasks', 'Articles', 'Images', 'Published'];
 
@@ -67,23 +68,26 @@ function ChecklistItem({ done, children, to, soon }: { done: boolean; children: 
   );
 }
 
-/** Keywords, clusters, ideas, writer tasks, articles and made images of the site. */
-function usePipelineCounts(siteId: number | null) {
-  const scope = siteId === null ? null : { site_id: siteId };
-  const keywords = useKeywordCount(scope);
+/** Keywords, clusters, ideas, writer tasks, articles and made images of the site; a switched-off module's stages
+ * are not asked for (its endpoints answer 403). */
+function usePipelineCounts(siteId: number | null, modules: ModuleMap | undefined) {
+  const scope = siteId === null || modules === undefined ? null : { site_id: siteId };
+  const planner = modules?.planner ? scope : null;
+  const writer = modules?.writer ? scope : null;
+  const keywords = useKeywordCount(planner);
   const clusters = useQuery({
-    queryKey: ['planner', 'clusters', 'count', scope ?? {}],
-    queryFn: async () => (await api.get('/api/v1/planner/clusters', { query: { ...scope!, page_size: 1 } })).count,
-    enabled: scope !== null,
+    queryKey: ['planner', 'clusters', 'count', planner ?? {}],
+    queryFn: async () => (await api.get('/api/v1/planner/clusters', { query: { ...planner!, page_size: 1 } })).count,
+    enabled: planner !== null,
   });
-  const ideas = useIdeaCount(scope);
-  const tasks = useWriterTaskCount(scope);
-  const articles = useContentCount(scope);
+  const ideas = useIdeaCount(planner);
+  const tasks = useWriterTaskCount(writer);
+  const articles = useContentCount(writer);
   const images = useQuery({
-    queryKey: [...writerKeys.images, 'count', scope ?? {}],
+    queryKey: [...writerKeys.images, 'count', writer ?? {}],
     // Images are listed per site (an article's sector is not an image filter).
-    queryFn: async () => (await api.get('/api/v1/writer/images', { query: { site_id: scope!.site_id, status: 'generated', page_size: 1 } })).count,
-    enabled: scope !== null,
+    queryFn: async () => (await api.get('/api/v1/writer/images', { query: { site_id: writer!.site_id, status: 'generated', page_size: 1 } })).count,
+    enabled: writer !== null,
   });
   return {
     Keywords: keywords.data,
@@ -94,6 +98,16 @@ function usePipelineCounts(siteId: number | null) {
     Images: images.data,
   } as Record<string, number | undefined>;
 }
+
+const PIPELINE_MODULES: Record<string, ModuleName> = {
+  Keywords: 'planner',
+  Clusters: 'planner',
+  Ideas: 'planner',
+  Tasks: 'writer',
+  Articles: 'writer',
+  Images: 'writer',
+  Published: 'publisher',
+};
 
 const PIPELINE_LINKS: Record<string, string> = {
   Keywords: '/planner/keywords',
@@ -107,7 +121,12 @@ const PIPELINE_LINKS: Record<string, string> = {
 export default function Dashboard() {
   const me = useMe();
   const { site, sites, query } = useCurrentSite();
-  const counts = usePipelineCounts(site?.id ?? null);
+  const modules = useModules();
+  const counts = usePipelineCounts(site?.id ?? null, modules.data);
+  const switchedOff = (stage: string) => {
+    const module = PIPELINE_MODULES[stage];
+    return module !== undefined && modules.data?.[module] === false;
+  };
   const { sectors } = useCurrentSector(site?.id ?? null);
   const industries = useIndustries();
   const admin = isAdminRole(me.data?.user.role);
@@ -228,9 +247,11 @@ export default function Dashboard() {
                   Invite your team
                 </ChecklistItem>
               )}
-              <ChecklistItem done={(counts.Clusters ?? 0) > 0} to={(counts.Keywords ?? 0) > 0 ? '/planner/clusters' : '/planner/keywords'}>
-                Add keywords and let IGNY8 cluster them
-              </ChecklistItem>
+              {!switchedOff('Keywords') && (
+                <ChecklistItem done={(counts.Clusters ?? 0) > 0} to={(counts.Keywords ?? 0) > 0 ? '/planner/clusters' : '/planner/keywords'}>
+                  Add keywords and let IGNY8 cluster them
+                </ChecklistItem>
+              )}
             </ul>
           </Card>
 
@@ -252,7 +273,14 @@ export default function Dashboard() {
             <ol className="flex flex-wrap items-center gap-2 text-sm">
               {PIPELINE.map((stage, i) => (
                 <li key={stage} className="flex items-center gap-2">
-                  {PIPELINE_LINKS[stage] ? (
+                  {switchedOff(stage) ? (
+                    <span
+                      className="rounded-md border border-dashed border-zinc-300 px-3 py-1.5 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400"
+                      data-testid={`pipeline-${stage.toLowerCase()}`}
+                    >
+                      {stage} <span className="ml-1 text-xs">off</span>
+                    </span>
+                  ) : PIPELINE_LINKS[stage] ? (
                     <Link
                       to={PIPELINE_LINKS[stage]}
                       className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-zinc-800 hover:border-accent-400 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
@@ -273,6 +301,16 @@ export default function Dashboard() {
             <p className="mt-3 text-xs text-zinc-500 dark:text-zinc-400">
               Counts for {site?.name ?? 'the site'}. The dashed stage comes with the publisher: no number is shown until
               it is real.
+              {PIPELINE.some(switchedOff) && (
+                <>
+                  {' '}
+                  Stages marked “off” belong to modules switched off in{' '}
+                  <Link to="/settings/modules" className="underline">
+                    Settings → Modules
+                  </Link>
+                  .
+                </>
+              )}
             </p>
           </Card>
         </div>
