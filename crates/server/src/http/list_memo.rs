@@ -13,11 +13,17 @@
 
 use quick_cache::sync::Cache;
 use sea_orm::Value;
+use sha2::{Digest, Sha256};
 
 use super::ListParams;
 
 /// Bounded: old versions simply age out.
 const CAPACITY: usize = 10_000;
+
+/// Entries are kept under a SHA-256 of their canonical key: the key is built from the request's query string,
+/// which a caller may make as long as the server accepts, and 32 bytes a key keeps the caches small whatever it
+/// sends.
+type Key = [u8; 32];
 
 /// The ordering key of one row: the sort column's value and the primary key (the tie-breaker).
 #[derive(Debug, Clone, PartialEq)]
@@ -27,8 +33,8 @@ pub struct Anchor {
 }
 
 pub struct ListMemo {
-    counts: Cache<String, u64>,
-    anchors: Cache<String, Anchor>,
+    counts: Cache<Key, u64>,
+    anchors: Cache<Key, Anchor>,
 }
 
 impl Default for ListMemo {
@@ -58,11 +64,11 @@ pub struct Memo<'a> {
 
 impl Memo<'_> {
     pub fn count(&self) -> Option<u64> {
-        self.memo.counts.get(&self.key)
+        self.memo.counts.get(&digest(&[&self.key]))
     }
 
     pub fn remember_count(&self, count: u64) {
-        self.memo.counts.insert(self.key.clone(), count);
+        self.memo.counts.insert(digest(&[&self.key]), count);
     }
 
     /// The ordering key of the row at `offset` (0-based) under `ordering`.
@@ -74,9 +80,19 @@ impl Memo<'_> {
         self.memo.anchors.insert(self.anchor_key(ordering, offset), anchor);
     }
 
-    fn anchor_key(&self, ordering: &str, offset: u64) -> String {
-        format!("{}#{ordering}@{offset}", self.key)
+    fn anchor_key(&self, ordering: &str, offset: u64) -> Key {
+        digest(&[&self.key, ordering, &offset.to_string()])
     }
+}
+
+/// SHA-256 over the parts, each preceded by its length (so no two lists of parts share an input).
+fn digest(parts: &[&str]) -> Key {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.finalize().into()
 }
 
 #[cfg(test)]
@@ -106,6 +122,18 @@ mod tests {
         );
         // A value that looks like another parameter stays one value.
         assert_ne!(key("kw:1", 3, &params("search=a%26intent%3Dx")), key("kw:1", 3, &params("search=a&intent=x")));
+    }
+
+    #[test]
+    fn keys_are_digests_of_unambiguous_parts() {
+        assert_ne!(digest(&["ab", "c"]), digest(&["a", "bc"]));
+        assert_ne!(digest(&["kw:1@3?", "-volume", "49"]), digest(&["kw:1@3?", "-volume", "4", "9"]));
+        let long = "x".repeat(60_000);
+        let memo = ListMemo::default();
+        let list = memo.scope("kw:1", 1, &params(&format!("search={long}")));
+        list.remember_count(1);
+        assert_eq!(list.count(), Some(1));
+        assert_eq!(memo.scope("kw:1", 1, &params(&format!("search={long}y"))).count(), None);
     }
 
     #[test]
