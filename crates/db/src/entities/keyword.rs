@@ -13,7 +13,7 @@ pub struct Model {
     pub sector_id: i64,
     pub seed_keyword_id: Option<i64>,
     pub keyword: String,
-    /// The matching key: unique per site+sector.
+    /// The matching key: unique per sector (a sector belongs to one site, so per site+sector too).
     pub normalized: String,
     /// Effective values: the override when set, else the base.
     pub volume: i64,

@@ -14,8 +14,7 @@ use super::m20261126_000010_keyword_lists::run;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-// Dropped and re-created in one batch, so both run on one connection (the pool's other SQLite connections may
-// still see the old schema).
+// Dropped and re-created in one batch on one connection.
 const UNIQUE_UP: &str = "DROP INDEX uq__keywords__keyword; \
                          CREATE UNIQUE INDEX uq__keywords__keyword ON keywords (sector_id, normalized)";
 const UNIQUE_DOWN: &str = "DROP INDEX uq__keywords__keyword; \
@@ -31,6 +30,11 @@ const SECTOR_VOLUME: &str =
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on SQLite too (its DDL is transactional): never a table left without its unique index.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         run(manager, POSTGRES_UP, SQLITE_UP).await
     }
