@@ -176,6 +176,7 @@ export async function plannerFlow({ page, base, screenshot, step, log, siteName,
   await toast(`Added 2 keywords to ${otherSector}.`).waitFor();
   // The two rows now say the site has them; the third does not.
   for (const n of [0, 1]) await library.locator('tbody tr').nth(n).getByText('In your keywords').waitFor();
+  await library.locator('tbody tr').nth(2).waitFor();
   if ((await library.locator('tbody tr').nth(2).getByText('In your keywords').count()) !== 0) throw new Error('a keyword not added is marked as in the site');
   await screenshot('library-in-site');
   // The library and the planner share the sector choice of the site.

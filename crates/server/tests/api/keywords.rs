@@ -426,6 +426,9 @@ async fn pages_from_remembered_anchors_match_the_full_ordering() {
             "&ordering=-difficulty",
             "&ordering=created_at",
             "&ordering=-volume&search=shoe&intent=commercial",
+            "&ordering=-keyword",
+            // Not one column: read by offset, never from an anchor.
+            "&ordering=-volume,keyword",
         ] {
             let all = ids(&everything(query).await);
             let total = all.len();
@@ -439,6 +442,19 @@ async fn pages_from_remembered_anchors_match_the_full_ordering() {
                 assert_eq!(ids(&list), expected, "{query}, page {n}");
                 assert_eq!(list["count"].as_u64(), Some(total as u64), "{query}, page {n}");
             }
+            // Past the end: nothing, even from the last page's anchor.
+            let (_, past) = app
+                .as_user(
+                    "GET",
+                    &format!("{LIST}?sector_id={sector}{query}&page_size=5&page={}", last + 1),
+                    &t.owner,
+                    None,
+                )
+                .await;
+            assert_eq!(past["results"].as_array().map(Vec::len), Some(0), "{query}: {past}");
+            // Anchors are kept by absolute offset: another page size starts from the row before its page too.
+            let list = get(format!("{query}&page_size=10&page=2")).await;
+            assert_eq!(ids(&list), &all[10..20.min(total)], "{query}, 10 a page");
         }
 
         // The anchor is what a remembered page starts from: move a late keyword to the top behind the server's

@@ -72,6 +72,12 @@ async fn the_library_is_browsed_and_added_to_a_sector() {
         added.retain(|id| *id != gone);
         assert_eq!(marked(t.site_id).await, added, "a deleted keyword is no longer in the site");
         let stranger = app.tenant("library-stranger@example.com").await;
+        // Another account holding the same keywords changes nothing here.
+        let theirs = json!({"seed_keyword_ids": ids, "site_id": stranger.site_id, "sector_id": stranger.sector_ids[0]});
+        let (status, report) =
+            app.as_user("POST", "/api/v1/planner/keywords/bulk_add_from_seed/", &stranger.owner, Some(&theirs)).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(marked(t.site_id).await, added, "another account's keywords are not this site's");
         let (status, body) = app
             .as_user("GET", &format!("/api/v1/keywords-library/?site_id={}", t.site_id), &stranger.owner, None)
             .await;
