@@ -26,8 +26,11 @@ export const plannerKeys = {
   models: ['ai-models'] as const,
 };
 
+/** After any change to a site's keywords, clusters or ideas: the planner's queries, and the library's table,
+ * whose rows say which keywords the site has (`in_site`). */
 export function refreshPlanner(queryClient: QueryClient) {
   void queryClient.invalidateQueries({ queryKey: plannerKeys.all });
+  void queryClient.invalidateQueries({ queryKey: [...plannerKeys.library, 'table'] });
 }
 
 function toScope(scope: Scope | null): Scope | null {

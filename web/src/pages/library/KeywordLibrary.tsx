@@ -132,7 +132,6 @@ function LibraryBody({ ps }: { ps: PlannerScope }) {
     mutationFn: ({ rows }: { rows: SeedKeyword[]; done: () => void }) => addSeedsToSectors(site.id, rows, ps.sectors),
     onSuccess: (result, { done }) => {
       refreshPlanner(queryClient);
-      void queryClient.invalidateQueries({ queryKey: plannerKeys.library });
       toast.success(addSummary(result));
       done();
     },
