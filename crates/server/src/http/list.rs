@@ -82,6 +82,12 @@ impl ListParams {
         self.pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
     }
 
+    /// A whole-number parameter: `None` when absent or blank, a 400 naming it when not a number (the message the
+    /// list's integer filters give).
+    pub fn int(&self, name: &str) -> Result<Option<i64>, AppError> {
+        self.get(name).map(|raw| raw.parse::<i64>().map_err(|_| whole_number(name))).transpose()
+    }
+
     /// Names of the parameters other than paging, search and ordering (the filters a request carries).
     pub fn filter_names(&self) -> impl Iterator<Item = &str> {
         self.pairs
@@ -193,7 +199,7 @@ impl<C: ColumnTrait> Filter<C> {
     fn value(&self, field: &str, raw: &str, upper: bool) -> Result<Value, AppError> {
         let bad = |what: String| AppError::field(field, what);
         Ok(match self.kind {
-            FilterKind::Int => raw.parse::<i64>().map_err(|_| bad(format!("{field} must be a whole number.")))?.into(),
+            FilterKind::Int => raw.parse::<i64>().map_err(|_| whole_number(field))?.into(),
             FilterKind::Text => raw.to_owned().into(),
             FilterKind::Bool => match raw.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => true.into(),
@@ -565,6 +571,10 @@ impl<E: EntityTrait> Keyset<E> {
         let values = Expr::tuple([Expr::val(anchor.value), Expr::val(anchor.id)]);
         if self.descending { columns.lt(values) } else { columns.gt(values) }
     }
+}
+
+fn whole_number(field: &str) -> AppError {
+    AppError::field(field, format!("{field} must be a whole number."))
 }
 
 fn last_page(count: u64, params: &ListParams) -> u64 {

@@ -43,11 +43,9 @@ pub async fn list(
     caller: &Caller,
     params: &ListParams,
 ) -> Result<ListResponse<SeedKeywordOut>, AppError> {
-    let in_site = match params.get("site_id") {
+    let in_site = match params.int("site_id")? {
         None => Expr::cust("NULL"),
-        Some(raw) => {
-            let site_id =
-                raw.trim().parse::<i64>().map_err(|_| AppError::field("site_id", "A whole number is required."))?;
+        Some(site_id) => {
             let site = caller.site_field(db, "site_id", site_id).await?;
             let has_it = Query::select()
                 .expr(Expr::val(1))
