@@ -47,7 +47,7 @@ impl ListMemo {
     /// What is remembered for `params`' filters and search over `scope` (for example `keywords:sector:7`) at
     /// `version`.
     pub fn scope<'a>(&'a self, scope: &str, version: i64, params: &ListParams) -> Memo<'a> {
-        Memo { memo: self, key: key(scope, version, params) }
+        Memo { memo: self, key: digest(&[key(scope, version, params).as_bytes()]) }
     }
 }
 
@@ -59,16 +59,17 @@ fn key(scope: &str, version: i64, params: &ListParams) -> String {
 /// One list's memory: its total, and anchors per ordering and offset.
 pub struct Memo<'a> {
     memo: &'a ListMemo,
-    key: String,
+    /// The digest of the list's key (its total's key; anchors add their ordering and offset to it).
+    key: Key,
 }
 
 impl Memo<'_> {
     pub fn count(&self) -> Option<u64> {
-        self.memo.counts.get(&digest(&[&self.key]))
+        self.memo.counts.get(&self.key)
     }
 
     pub fn remember_count(&self, count: u64) {
-        self.memo.counts.insert(digest(&[&self.key]), count);
+        self.memo.counts.insert(self.key, count);
     }
 
     /// The ordering key of the row at `offset` (0-based) under `ordering`.
@@ -81,16 +82,16 @@ impl Memo<'_> {
     }
 
     fn anchor_key(&self, ordering: &str, offset: u64) -> Key {
-        digest(&[&self.key, ordering, &offset.to_string()])
+        digest(&[&self.key, ordering.as_bytes(), &offset.to_le_bytes()])
     }
 }
 
 /// SHA-256 over the parts, each preceded by its length (so no two lists of parts share an input).
-fn digest(parts: &[&str]) -> Key {
+fn digest(parts: &[&[u8]]) -> Key {
     let mut hasher = Sha256::new();
     for part in parts {
         hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part.as_bytes());
+        hasher.update(part);
     }
     hasher.finalize().into()
 }
@@ -126,8 +127,8 @@ mod tests {
 
     #[test]
     fn keys_are_digests_of_unambiguous_parts() {
-        assert_ne!(digest(&["ab", "c"]), digest(&["a", "bc"]));
-        assert_ne!(digest(&["kw:1@3?", "-volume", "49"]), digest(&["kw:1@3?", "-volume", "4", "9"]));
+        assert_ne!(digest(&[b"ab", b"c"]), digest(&[b"a", b"bc"]));
+        assert_ne!(digest(&[b"kw:1@3?", b"-volume", b"49"]), digest(&[b"kw:1@3?", b"-volume", b"4", b"9"]));
         let long = "x".repeat(60_000);
         let memo = ListMemo::default();
         let list = memo.scope("kw:1", 1, &params(&format!("search={long}")));
