@@ -26,10 +26,11 @@ test-web:
 	scripts/ensure-chromium.sh
 	cd web && npm ci --no-audit --no-fund && npm test && npm run check:api && npm run build && npm run e2e
 
-## lint: formatting and clippy with warnings as errors
+## lint: formatting, clippy with warnings as errors, and no import circle between the server crate's modules
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -j $(JOBS) -- -D warnings
+	python3 scripts/module-graph.py --src crates/server/src
 
 fmt:
 	$(CARGO) fmt --all

@@ -20,3 +20,9 @@ pub use runtime::{
     JobContext, JobError, JobFuture, JobHandler, JobOutput, Registry, RetryPolicy, enqueue, enqueue_many, run_worker,
 };
 pub use tasks::{NewTask, Progress, TaskError, TaskObserver};
+
+/// The typed input of one job kind: what the service that starts the job writes on its task, and what the job
+/// reads back, once. Its kind names the job.
+pub trait JobInput: serde::Serialize + serde::de::DeserializeOwned + Send + 'static {
+    const KIND: &'static str;
+}

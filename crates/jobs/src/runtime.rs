@@ -12,6 +12,7 @@ use apalis::prelude::{BackendExt, BoxDynError, Data, ParallelizeExt, Strategy, W
 use db::entities::task;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 
 use crate::queue::{Job, Queue};
 use crate::tasks::{self, Claim, Progress, TaskError, TaskObserver};
@@ -193,8 +194,21 @@ pub async fn enqueue_many(queue: &Queue, tasks: &[task::Model]) -> Result<(), cr
     queue.push_many(tasks.iter().map(|task| Job { task_id: task.id, kind: task.kind.clone() }).collect()).await
 }
 
+/// Every job runs inside a `job` span carrying its task id and kind, and once claimed its account and attempt, so
+/// every line it logs (model calls included) can be found by its task id. The span is at ERROR level so that it
+/// is recorded whatever the log filter: a filter of `warn` still shows a failing job's warnings with its task id.
 async fn execute(job: Job, deps: Data<Arc<Deps>>) -> Result<(), BoxDynError> {
-    let deps = deps.0;
+    let span = tracing::error_span!(
+        "job",
+        task_id = job.task_id,
+        kind = %job.kind,
+        account_id = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+    );
+    run_job(job, deps.0).instrument(span).await
+}
+
+async fn run_job(job: Job, deps: Arc<Deps>) -> Result<(), BoxDynError> {
     let observer = deps.observer.as_ref();
     let Some((handler, limit)) = deps.registry.handlers.get(job.kind.as_str()).cloned() else {
         tasks::fail(&deps.db, observer, job.task_id, "UNKNOWN_JOB", &format!("No worker handles {:?} jobs.", job.kind))
@@ -214,11 +228,19 @@ async fn execute(job: Job, deps: Data<Arc<Deps>>) -> Result<(), BoxDynError> {
         }
     };
     let attempt = task.attempts;
+    tracing::Span::current().record("account_id", task.account_id).record("attempt", attempt);
+    tracing::info!("job started");
     let ctx = JobContext { task, db: deps.db.clone(), observer: deps.observer.clone() };
     let outcome = {
         let _lease = deps.held.hold(job.task_id);
         handler.run(ctx).await
     };
+    match &outcome {
+        Ok(output) => tracing::info!(credits = output.cost_credits, "job succeeded"),
+        Err(JobError::Cancelled) => tracing::info!("job cancelled"),
+        Err(JobError::Permanent { code, message }) => tracing::warn!(%code, %message, "job failed"),
+        Err(JobError::Retryable(reason)) => tracing::warn!(%reason, "job attempt failed; retryable"),
+    }
     match outcome {
         Ok(output) => {
             tasks::succeed(&deps.db, observer, job.task_id, output.result, output.cost_credits, output.message).await?;

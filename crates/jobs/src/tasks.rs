@@ -51,6 +51,19 @@ pub struct Progress {
     pub message: Option<String>,
 }
 
+impl Progress {
+    /// A step of `total`, `current` done, with what the user should read.
+    pub fn step(phase: Phase, current: i64, total: i64, message: impl Into<String>) -> Self {
+        Self { phase, current, total, item: None, message: Some(message.into()) }
+    }
+
+    /// The item being worked on (a keyword, an article title).
+    pub fn on(mut self, item: impl Into<String>) -> Self {
+        self.item = Some(item.into());
+        self
+    }
+}
+
 async fn load<C: ConnectionTrait>(db: &C, id: i64) -> Result<task::Model, TaskError> {
     task::Entity::find_by_id(id).one(db).await?.ok_or(TaskError::NotFound(id))
 }

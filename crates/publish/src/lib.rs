@@ -1,6 +1,19 @@
 //! # publish — publishing adapters
 //!
-//! Purpose: the WordPress core REST adapter, the IGNY8 bridge protocol, publish error classes (auth,
-//! retryable, permanent) and the guard for outbound requests to user-given URLs (SPEC.md §9).
-//!
-//! Status: empty until the publishing issue lands.
+//! Purpose (SPEC.md §9): the contract publishing targets implement ([`PublishAdapter`]), the classes its errors
+//! fall into ([`PublishError`]: auth, retryable, permanent, refused) and the outbound-URL guard ([`OutboundClient`])
+//! through which every request to a user-given URL goes. The WordPress core REST adapter and the IGNY8 bridge
+//! adapter land with the publishing issue. No database code: the server loads content and credentials, calls an
+//! adapter with plain data, and records the outcome.
+
+pub mod adapter;
+pub mod error;
+pub mod guard;
+
+pub use adapter::{
+    ConnectionCheck, ConnectionReport, PostImage, PostPayload, PostStatus, PublishAdapter, PublishedPost, SeoMeta,
+};
+pub use error::PublishError;
+pub use guard::{
+    ALLOW_PRIVATE_ENV, AddressClass, GuardError, GuardPolicy, GuardedResponse, OutboundClient, classify_ip,
+};

@@ -1,4 +1,5 @@
-//! Builds the application: state, router with its middleware stack, and the listening server.
+//! Assembles the application: every module's router under its path with its layers, the middleware stack, and
+//! the listening server. The state it serves is in `state.rs`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,7 +10,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::from_fn;
 use axum::routing::get;
-use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -19,72 +19,20 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
-use crate::events::Events;
-use crate::http::throttle::Limiters;
 use crate::http::{self, openapi::ApiDoc};
-use crate::mail::Mailer;
 use crate::modules;
-use crate::security::cipher::Cipher;
-use crate::security::jwt::Keys;
-
-/// Everything a handler may need; cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub config: Arc<Config>,
-    pub keys: Arc<Keys>,
-    pub limiters: Arc<Limiters>,
-    pub mailer: Mailer,
-    pub events: Events,
-    /// The durable job queue (enqueue only; workers run elsewhere or in-process).
-    pub queue: jobs::Queue,
-    /// The text model AI functions call when the catalogue names none (from configuration; Offline by default).
-    pub text_model: Arc<dyn ai::TextModel>,
-    /// Seals provider keys at rest.
-    pub cipher: Arc<Cipher>,
-    /// Generated image files.
-    pub images: Arc<dyn crate::storage::ImageStore>,
-    /// Signs links to image files.
-    pub signer: Arc<crate::security::signed_url::UrlSigner>,
-    /// Totals and page anchors of lists, keyed by the version of the rows they read.
-    pub list_memo: Arc<crate::http::list_memo::ListMemo>,
-    /// Module switches the module guard checks, remembered briefly per account.
-    pub module_switches: Arc<crate::modules::system::modules::SwitchCache>,
-}
-
-impl AppState {
-    /// State for a configuration whose secret key is already resolved.
-    pub async fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
-        let keys = Keys::from_secret(config.secret_key.expose());
-        let cipher = Arc::new(Cipher::from_secret(config.secret_key.expose()));
-        let events = Events::default().with_postgres_relay(&db);
-        let signer = Arc::new(crate::security::signed_url::UrlSigner::from_secret(config.secret_key.expose()));
-        let images: Arc<dyn crate::storage::ImageStore> = Arc::new(crate::storage::LocalDisk::new(config.image_root()));
-        let limiters = Limiters::from_config(&config);
-        let mailer = Mailer::from_config(&config)?;
-        let queue = jobs::Queue::open(&db, jobs::QueueConfig::default()).await?;
-        let text_model = crate::ai_functions::models::text_model(&config)?;
-        let (keys, limiters) = (Arc::new(keys), Arc::new(limiters));
-        Ok(Self {
-            db,
-            config: Arc::new(config),
-            keys,
-            limiters,
-            mailer,
-            events,
-            queue,
-            text_model,
-            cipher,
-            images,
-            signer,
-            list_memo: Arc::default(),
-            module_switches: Arc::default(),
-        })
-    }
-}
+pub use crate::state::AppState;
 
 /// Every documented API route. The OpenAPI document is derived from exactly this router.
 pub fn api_router() -> OpenApiRouter<AppState> {
+    assemble(&|_, routes| routes)
+}
+
+/// The API with `switchable` applied to each module that an account can switch off (`planner`, `writer`, …):
+/// the module guard when serving, nothing when only the document is wanted.
+type Switchable<'a> = &'a dyn Fn(&'static str, OpenApiRouter<AppState>) -> OpenApiRouter<AppState>;
+
+fn assemble(switchable: Switchable) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(
             "/api/v1/system",
@@ -95,17 +43,27 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .nest("/api/v1/notifications", modules::notifications::routes())
         .nest("/api/v1/billing", modules::billing::routes())
         .nest("/api/v1/tasks", modules::tasks::routes())
-        .nest("/api/v1/planner", modules::planner::routes())
+        .nest("/api/v1/planner", switchable("planner", modules::planner::routes()))
         .nest("/api/v1/keywords-library", modules::keywords_library::routes())
-        .nest("/api/v1/writer", modules::writer::routes())
+        .nest("/api/v1/writer", switchable("writer", modules::writer::routes()))
         .merge(modules::system::health_routes())
+}
+
+/// The full OpenAPI document, as `igny8 openapi` prints it and `/api/schema/` serves it.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
 }
 
 /// The full router with its middleware. `extra` lets tests mount routes of their own under the same stack.
 pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
     // The recorder must exist before the first request is counted.
     http::metrics::handle();
-    let (api, openapi) = api_router().split_for_parts();
+    let guarded = |module: &'static str, routes: OpenApiRouter<AppState>| {
+        routes
+            .route_layer(axum::middleware::from_fn_with_state((state.clone(), module), modules::system::modules::guard))
+    };
+    let (api, openapi) = assemble(&guarded).split_for_parts();
+    let actions = Arc::new(http::throttle::ActionScopes::from_openapi(&openapi));
     let mut routes = api
         .merge(SwaggerUi::new("/api/docs").url("/api/schema", openapi))
         .route("/metrics", get(http::metrics::render));
@@ -121,8 +79,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(config.request_timeout_secs),
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), modules::system::modules::guard))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), http::throttle::per_user))
+        .layer(axum::middleware::from_fn_with_state((state.clone(), actions), http::throttle::per_user))
         .layer(from_fn(http::middleware::ensure_envelope))
         .layer(CompressionLayer::new())
         .layer(from_fn(http::middleware::security_headers))

@@ -220,7 +220,7 @@ async fn migrate(config: Config, status_only: bool) -> anyhow::Result<()> {
 }
 
 fn print_openapi(output: Option<&std::path::Path>) -> anyhow::Result<()> {
-    let json = crate::http::openapi::document().to_pretty_json().context("serialising the schema")?;
+    let json = crate::app::openapi_document().to_pretty_json().context("serialising the schema")?;
     match output {
         Some(path) => std::fs::write(path, json + "\n").with_context(|| format!("writing {}", path.display())),
         None => {

@@ -3,8 +3,8 @@
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
-use crate::app::AppState;
 use crate::config::{Config, redact_url};
+use crate::state::AppState;
 
 /// Connects to the configured database and, when `migrate` is set, applies pending migrations.
 pub async fn open_database(config: &Config, migrate: bool) -> anyhow::Result<DatabaseConnection> {

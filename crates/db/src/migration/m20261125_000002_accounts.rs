@@ -192,7 +192,7 @@ pub(super) fn unique(name: &str, table: impl IntoIden, columns: Vec<DynIden>) ->
     for column in columns {
         index.col(column);
     }
-    index.to_owned()
+    index.clone()
 }
 
 pub(super) fn index(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> IndexCreateStatement {
@@ -201,7 +201,7 @@ pub(super) fn index(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> 
     for column in columns {
         index.col(column);
     }
-    index.to_owned()
+    index.clone()
 }
 
 #[async_trait::async_trait]

@@ -39,7 +39,7 @@ mod tests {
     fn rules() {
         assert_eq!(pick("t", "post", &["post", "page"]).unwrap(), "post");
         assert!(pick("t", "poem", &["post"]).is_err());
-        assert_eq!(keyword_list(vec![" a  b ".into(), "".into()]), serde_json::json!(["a b"]));
+        assert_eq!(keyword_list(vec![" a  b ".into(), String::new()]), serde_json::json!(["a b"]));
         assert_eq!(title("title", "  My   idea ", 10, "x").unwrap(), "My idea");
         assert!(title("title", "   ", 10, "x").is_err());
         assert!(title("title", "abcdefghijk", 10, "x").is_err());

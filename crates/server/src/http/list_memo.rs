@@ -15,8 +15,6 @@ use quick_cache::sync::Cache;
 use sea_orm::Value;
 use sha2::{Digest, Sha256};
 
-use super::ListParams;
-
 /// Bounded: old versions simply age out.
 const CAPACITY: usize = 10_000;
 
@@ -44,16 +42,16 @@ impl Default for ListMemo {
 }
 
 impl ListMemo {
-    /// What is remembered for `params`' filters and search over `scope` (for example `keywords:sector:7`) at
-    /// `version`.
-    pub fn scope<'a>(&'a self, scope: &str, version: i64, params: &ListParams) -> Memo<'a> {
-        Memo { memo: self, key: digest(&[key(scope, version, params).as_bytes()]) }
+    /// What is remembered for a list's filters and search (`ListParams::filter_key`, paging and ordering left
+    /// out) over `scope` (for example `keywords:sector:7`) at `version`.
+    pub fn scope<'a>(&'a self, scope: &str, version: i64, filter_key: &str) -> Memo<'a> {
+        Memo { memo: self, key: digest(&[key(scope, version, filter_key).as_bytes()]) }
     }
 }
 
-/// The key of `params`' filters and search over `scope` at `version` (paging and ordering left out).
-fn key(scope: &str, version: i64, params: &ListParams) -> String {
-    format!("{scope}@{version}?{}", params.filter_key())
+/// The key of a list's filters and search over `scope` at `version`.
+fn key(scope: &str, version: i64, filter_key: &str) -> String {
+    format!("{scope}@{version}?{filter_key}")
 }
 
 /// One list's memory: its total, and anchors per ordering and offset.
@@ -99,6 +97,7 @@ fn digest(parts: &[&[u8]]) -> Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::ListParams;
 
     fn params(query: &str) -> ListParams {
         ListParams::parse("/api/v1/planner/keywords", query).expect("valid query")
@@ -106,23 +105,26 @@ mod tests {
 
     #[test]
     fn paging_and_ordering_share_a_key_filters_and_versions_do_not() {
-        let base = key("kw:1", 3, &params("search=shoe&intent=commercial&page=1&ordering=-volume"));
-        assert_eq!(base, key("kw:1", 3, &params("intent=commercial&search=shoe&page=9&page_size=50")));
-        assert_ne!(base, key("kw:1", 4, &params("search=shoe&intent=commercial")));
-        assert_ne!(base, key("kw:2", 3, &params("search=shoe&intent=commercial")));
-        assert_ne!(base, key("kw:1", 3, &params("search=shoe&intent=transactional")));
-        assert_ne!(base, key("kw:1", 3, &params("search=boot&intent=commercial")));
+        let base = key("kw:1", 3, &params("search=shoe&intent=commercial&page=1&ordering=-volume").filter_key());
+        assert_eq!(base, key("kw:1", 3, &params("intent=commercial&search=shoe&page=9&page_size=50").filter_key()));
+        assert_ne!(base, key("kw:1", 4, &params("search=shoe&intent=commercial").filter_key()));
+        assert_ne!(base, key("kw:2", 3, &params("search=shoe&intent=commercial").filter_key()));
+        assert_ne!(base, key("kw:1", 3, &params("search=shoe&intent=transactional").filter_key()));
+        assert_ne!(base, key("kw:1", 3, &params("search=boot&intent=commercial").filter_key()));
         // The last value of a repeated filter counts; a blank last value switches it off.
         assert_eq!(
-            key("kw:1", 3, &params("intent=navigational&search=shoe&intent=commercial")),
-            key("kw:1", 3, &params("search=shoe&intent=commercial"))
+            key("kw:1", 3, &params("intent=navigational&search=shoe&intent=commercial").filter_key()),
+            key("kw:1", 3, &params("search=shoe&intent=commercial").filter_key())
         );
         assert_eq!(
-            key("kw:1", 3, &params("intent=commercial&search=shoe&intent=")),
-            key("kw:1", 3, &params("search=shoe"))
+            key("kw:1", 3, &params("intent=commercial&search=shoe&intent=").filter_key()),
+            key("kw:1", 3, &params("search=shoe").filter_key())
         );
         // A value that looks like another parameter stays one value.
-        assert_ne!(key("kw:1", 3, &params("search=a%26intent%3Dx")), key("kw:1", 3, &params("search=a&intent=x")));
+        assert_ne!(
+            key("kw:1", 3, &params("search=a%26intent%3Dx").filter_key()),
+            key("kw:1", 3, &params("search=a&intent=x").filter_key())
+        );
     }
 
     #[test]
@@ -131,26 +133,30 @@ mod tests {
         assert_ne!(digest(&[b"kw:1@3?", b"-volume", b"49"]), digest(&[b"kw:1@3?", b"-volume", b"4", b"9"]));
         let long = "x".repeat(60_000);
         let memo = ListMemo::default();
-        let list = memo.scope("kw:1", 1, &params(&format!("search={long}")));
+        let list = memo.scope("kw:1", 1, &params(&format!("search={long}")).filter_key());
         list.remember_count(1);
         assert_eq!(list.count(), Some(1));
-        assert_eq!(memo.scope("kw:1", 1, &params(&format!("search={long}y"))).count(), None);
+        assert_eq!(memo.scope("kw:1", 1, &params(&format!("search={long}y")).filter_key()).count(), None);
     }
 
     #[test]
     fn remembers_what_was_inserted() {
         let memo = ListMemo::default();
-        let list = memo.scope("kw:1", 1, &params("search=shoe"));
+        let list = memo.scope("kw:1", 1, &params("search=shoe").filter_key());
         assert_eq!(list.count(), None);
         list.remember_count(2665);
-        assert_eq!(memo.scope("kw:1", 1, &params("search=shoe&page=4")).count(), Some(2665));
-        assert_eq!(memo.scope("kw:1", 2, &params("search=shoe")).count(), None, "another version");
+        assert_eq!(memo.scope("kw:1", 1, &params("search=shoe&page=4").filter_key()).count(), Some(2665));
+        assert_eq!(memo.scope("kw:1", 2, &params("search=shoe").filter_key()).count(), None, "another version");
 
         let anchor = Anchor { value: Value::BigInt(Some(900)), id: Value::BigInt(Some(17)) };
         list.remember_anchor("-volume", 49, anchor.clone());
         assert_eq!(list.anchor("-volume", 49), Some(anchor));
         assert_eq!(list.anchor("volume", 49), None, "another ordering");
         assert_eq!(list.anchor("-volume", 50), None, "another offset");
-        assert_eq!(memo.scope("kw:1", 2, &params("search=shoe")).anchor("-volume", 49), None, "another version");
+        assert_eq!(
+            memo.scope("kw:1", 2, &params("search=shoe").filter_key()).anchor("-volume", 49),
+            None,
+            "another version"
+        );
     }
 }

@@ -5,6 +5,7 @@ pub mod envelope;
 pub mod error;
 pub mod extract;
 pub mod fields;
+pub mod limits;
 pub mod list;
 pub mod list_memo;
 pub mod metrics;

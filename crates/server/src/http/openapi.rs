@@ -43,8 +43,3 @@ impl utoipa::Modify for Security {
         );
     }
 }
-
-/// The full document, as `igny8 openapi` prints it and `/api/schema/` serves it.
-pub fn document() -> utoipa::openapi::OpenApi {
-    crate::app::api_router().split_for_parts().1
-}

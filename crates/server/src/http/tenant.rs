@@ -11,9 +11,9 @@ use domain::Role;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
 use super::AppError;
-use crate::app::AppState;
 use crate::security::jwt::TokenError;
 use crate::security::token;
+use crate::state::AppState;
 
 /// Who is calling, on behalf of which account.
 #[derive(Debug, Clone)]

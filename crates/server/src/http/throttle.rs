@@ -1,137 +1,18 @@
-//! Rate limits per scope and key (client IP, account e-mail), on the governor crate's GCRA limiter.
-//! Answers carry `X-Throttle-Limit/Remaining/Reset`; a refusal is 429 with `Retry-After`.
+//! Per-user rate limits on API requests: answers carry `X-Throttle-Limit/Remaining/Reset`; a refusal is 429 with
+//! `Retry-After`. The limits themselves are in [`super::limits`].
 
 use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
 
-use axum::http::{HeaderMap, HeaderValue};
-use governor::clock::{Clock, DefaultClock};
-use governor::middleware::StateInformationMiddleware;
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{Quota, RateLimiter};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::{HeaderMap, Method};
 
 use super::AppError;
+pub use super::limits::{Allowance, Limit, Limiters, Scope};
+use crate::state::AppState;
 
-type Keyed = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
-
-/// One limit: `per_minute` requests per key, refilled evenly over the minute.
-pub struct Limit {
-    limiter: Keyed,
-    per_minute: u32,
-}
-
-/// What the caller may still do in this scope.
-#[derive(Debug, Clone, Copy)]
-pub struct Allowance {
-    pub limit: u32,
-    pub remaining: u32,
-}
-
-impl Allowance {
-    /// The answer to a throttled request, success or failure, with the allowance headers on it.
-    pub fn apply<T: axum::response::IntoResponse>(self, result: Result<T, AppError>) -> axum::response::Response {
-        let mut response = match result {
-            Ok(value) => value.into_response(),
-            Err(error) => axum::response::IntoResponse::into_response(error),
-        };
-        response.headers_mut().extend(self.headers());
-        response
-    }
-
-    pub fn headers(self) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert("x-throttle-limit", HeaderValue::from(self.limit));
-        headers.insert("x-throttle-remaining", HeaderValue::from(self.remaining));
-        headers.insert("x-throttle-reset", HeaderValue::from(60u32));
-        headers
-    }
-}
-
-impl Limit {
-    pub fn per_minute(per_minute: u32) -> Self {
-        let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        Self {
-            limiter: RateLimiter::keyed(Quota::per_minute(n)).with_middleware::<StateInformationMiddleware>(),
-            per_minute: n.get(),
-        }
-    }
-
-    /// Spends one request for `key`, or says how long to wait.
-    pub fn check(&self, key: &str) -> Result<Allowance, AppError> {
-        if self.limiter.len() > 50_000 {
-            self.limiter.retain_recent();
-        }
-        match self.limiter.check_key(&key.to_owned()) {
-            Ok(state) => Ok(Allowance { limit: self.per_minute, remaining: state.remaining_burst_capacity() }),
-            Err(not_until) => {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                Err(AppError::RateLimited { retry_after_secs: wait.as_secs().max(1), limit: self.per_minute })
-            }
-        }
-    }
-}
-
-/// Every limit of SPEC.md §4: auth 20/min and strict auth 5/min (checked by the auth handlers), and per user the
-/// AI 10, image 15, write 60 and read 100 scopes (checked by [`per_user`] for every other API route).
-pub struct Limiters {
-    /// Any auth endpoint, per client IP.
-    pub auth_ip: Limit,
-    /// Login and password reset, per account e-mail.
-    pub strict_account: Limit,
-    pub ai: Limit,
-    pub images: Limit,
-    pub write: Limit,
-    pub read: Limit,
-}
-
-impl Limiters {
-    pub fn from_config(config: &crate::config::Config) -> Self {
-        Self {
-            auth_ip: Limit::per_minute(config.auth_rate_per_minute),
-            strict_account: Limit::per_minute(config.login_rate_per_minute),
-            ai: Limit::per_minute(config.ai_rate_per_minute),
-            images: Limit::per_minute(config.image_rate_per_minute),
-            write: Limit::per_minute(config.write_rate_per_minute),
-            read: Limit::per_minute(config.read_rate_per_minute),
-        }
-    }
-
-    fn scope(&self, scope: Scope) -> &Limit {
-        match scope {
-            Scope::Ai => &self.ai,
-            Scope::Images => &self.images,
-            Scope::Write => &self.write,
-            Scope::Read => &self.read,
-        }
-    }
-
-    /// Both checks of a login or reset request; the tighter allowance is reported.
-    pub fn strict(&self, ip: IpAddr, email: &str) -> Result<Allowance, AppError> {
-        let by_ip = self.auth_ip.check(&ip.to_string())?;
-        let by_account = self.strict_account.check(&email.to_lowercase())?;
-        Ok(if by_account.remaining <= by_ip.remaining { by_account } else { by_ip })
-    }
-}
-
-/// The per-user scopes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Ai,
-    Images,
-    Write,
-    Read,
-}
-
-/// POST actions that start paid model work.
-const AI_ACTIONS: &[&str] = &[
-    "test_connection",
-    "auto_cluster",
-    "auto_generate_ideas",
-    "auto_generate_content",
-    "generate_image_prompts",
-    "optimize",
-];
-const IMAGE_ACTIONS: &[&str] = &["generate_images", "regenerate"];
 /// Sign-in flows, throttled per address and account by their handlers instead.
 const AUTH_FLOWS: &[&str] = &["register", "login", "token", "logout", "password"];
 
@@ -153,33 +34,74 @@ pub fn scope_of(method: &axum::http::Method, path: &str) -> Option<Scope> {
     if *method == axum::http::Method::OPTIONS {
         return None;
     }
-    Some(if *method == axum::http::Method::POST && AI_ACTIONS.contains(&last) {
-        Scope::Ai
-    } else if *method == axum::http::Method::POST && IMAGE_ACTIONS.contains(&last) {
-        Scope::Images
+    Some(Scope::Write)
+}
+
+/// The throttling key of a request: a verified token's subject or the API key's digest, from the credentials
+/// alone (no database round trip). `None` without valid credentials: authentication refuses those next.
+fn key_of(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let header = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok())?;
+    if let Some(token) = header.strip_prefix("Bearer ") {
+        state.keys.verify(token.trim()).ok().map(|c| format!("u:{}", c.sub))
     } else {
-        Scope::Write
-    })
+        header.strip_prefix("ApiKey ").map(|key| format!("k:{}", crate::security::token::digest(key.trim())))
+    }
+}
+
+/// Routes with a scope of their own (`extensions(("x-throttle-scope" = json!("ai")))` on the route's
+/// `#[utoipa::path]`: the paid AI actions and the image actions), read from the OpenAPI document the router is
+/// built from, so the scope sits on the action itself and no list of paths has to follow the routes. Clients see
+/// it in the schema too.
+#[derive(Debug, Default)]
+pub struct ActionScopes(HashMap<(Method, String), Scope>);
+
+/// The operation extension naming a route's own scope.
+pub const SCOPE_EXTENSION: &str = "x-throttle-scope";
+
+impl ActionScopes {
+    pub fn from_openapi(document: &utoipa::openapi::OpenApi) -> Self {
+        let mut scopes = HashMap::new();
+        for (path, item) in &document.paths.paths {
+            let operations = [
+                (Method::GET, &item.get),
+                (Method::POST, &item.post),
+                (Method::PUT, &item.put),
+                (Method::PATCH, &item.patch),
+                (Method::DELETE, &item.delete),
+            ];
+            for (method, operation) in operations {
+                let named = operation.as_ref().and_then(|o| o.extensions.as_ref()).and_then(|e| e.get(SCOPE_EXTENSION));
+                let scope = match named.and_then(|v| v.as_str()) {
+                    Some("ai") => Scope::Ai,
+                    Some("images") => Scope::Images,
+                    _ => continue,
+                };
+                scopes.insert((method, path.clone()), scope);
+            }
+        }
+        Self(scopes)
+    }
+
+    fn of(&self, method: &Method, matched: &str) -> Option<Scope> {
+        self.0.get(&(method.clone(), matched.to_owned())).copied()
+    }
 }
 
 /// Middleware: counts each authenticated API request against its user's (or API key's) scope. The key comes from
 /// the credentials alone (a verified token's subject, or the API key's digest), so a throttled request costs no
 /// database round trip; requests without valid credentials are left to the authentication that follows.
 pub async fn per_user(
-    axum::extract::State(state): axum::extract::State<crate::app::AppState>,
+    axum::extract::State((state, actions)): axum::extract::State<(AppState, Arc<ActionScopes>)>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let Some(scope) = scope_of(request.method(), request.uri().path()) else {
         return next.run(request).await;
     };
-    let header = request.headers().get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let key = match header {
-        Some(h) if h.starts_with("Bearer ") => state.keys.verify(h[7..].trim()).ok().map(|c| format!("u:{}", c.sub)),
-        Some(h) if h.starts_with("ApiKey ") => Some(format!("k:{}", crate::security::token::digest(h[7..].trim()))),
-        _ => None,
-    };
-    let Some(key) = key else {
+    // A route with a scope of its own counts there instead (it runs after routing, so the route is known).
+    let matched = request.extensions().get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_owned());
+    let scope = matched.and_then(|m| actions.of(request.method(), &m)).unwrap_or(scope);
+    let Some(key) = key_of(&state, request.headers()) else {
         return next.run(request).await;
     };
     match state.limiters.scope(scope).check(&key) {
@@ -201,8 +123,8 @@ mod tests {
         use axum::http::Method;
         assert_eq!(scope_of(&Method::GET, "/api/v1/planner/keywords/"), Some(Scope::Read));
         assert_eq!(scope_of(&Method::POST, "/api/v1/planner/keywords/bulk_delete/"), Some(Scope::Write));
-        assert_eq!(scope_of(&Method::POST, "/api/v1/planner/keywords/auto_cluster/"), Some(Scope::Ai));
-        assert_eq!(scope_of(&Method::POST, "/api/v1/writer/images/generate_images"), Some(Scope::Images));
+        // AI and image actions are writes here; their own scope is spent by `AiAction`/`ImageAction` on the route.
+        assert_eq!(scope_of(&Method::POST, "/api/v1/planner/keywords/auto_cluster/"), Some(Scope::Write));
         assert_eq!(scope_of(&Method::DELETE, "/api/v1/auth/sites/3"), Some(Scope::Write));
         assert_eq!(scope_of(&Method::GET, "/api/v1/auth/me"), Some(Scope::Read));
         assert_eq!(scope_of(&Method::POST, "/api/v1/auth/login/"), None);
@@ -234,12 +156,12 @@ mod tests {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-impl axum::extract::FromRequestParts<crate::app::AppState> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = AppError;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        state: &crate::app::AppState,
+        state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if state.config.trust_proxy_headers
             && let Some(ip) = parts

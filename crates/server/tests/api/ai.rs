@@ -229,3 +229,108 @@ async fn credits_and_roles_are_checked_before_queueing() {
     })
     .await;
 }
+
+/// Lines written by the test's subscriber, for reading back.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn take(&self) -> String {
+        String::from_utf8_lossy(&std::mem::take(&mut *self.0.lock().unwrap())).into_owned()
+    }
+}
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// A job's log lines can be found by its task id: the worker runs each job in a span with task id, kind, account
+/// and attempt, and the model call inside it records the model and its tokens.
+#[tokio::test]
+async fn a_jobs_log_lines_carry_its_task_id() {
+    // The test runtime is single-threaded, so this subscriber sees the in-process server and worker too.
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    each_backend(|backend| {
+        let logs = logs.clone();
+        async move {
+            let mock = MockServer::start().await;
+            Mock::given(method("POST"))
+                .and(path("/chat/completions"))
+                .respond_with(
+                    ResponseTemplate::new(200).set_body_json(chat_reply("{\"ok\": true, \"echo\": \"traced\"}")),
+                )
+                .mount(&mock)
+                .await;
+            let app = app(backend, Some(mock.uri())).await;
+            let owner = app.register("traced@example.com").await;
+            logs.take();
+            let states = run_test(&app, &owner, "traced").await;
+            let last = states.last().unwrap();
+            assert_eq!(last["status"], "succeeded", "{last}");
+            let id = last["id"].as_i64().unwrap();
+            let text = logs.take();
+            let ours = format!("task_id={id}");
+            let job_lines: Vec<&str> = text.lines().filter(|l| l.contains(&ours)).collect();
+            let has = |needle: &str| job_lines.iter().any(|l| l.contains(needle));
+            assert!(has("job started") && has("job succeeded"), "the job's own lines carry its id:\n{text}");
+            assert!(has("kind=connection_test") && has(&format!("account_id={}", owner.account_id)), "{text}");
+            assert!(has("attempt=1"), "{text}");
+            let model_lines: Vec<&str> = text.lines().filter(|l| l.contains("model answered")).collect();
+            assert_eq!(model_lines.len(), 1, "one model call:\n{text}");
+            assert!(model_lines[0].contains(&ours), "the model call is logged under the task: {}", model_lines[0]);
+            assert!(
+                model_lines[0].contains("model=gpt-test")
+                    && model_lines[0].contains("tokens_in=1200")
+                    && model_lines[0].contains("tokens_out=300"),
+                "model and tokens recorded: {}",
+                model_lines[0]
+            );
+            app.cleanup().await;
+        }
+    })
+    .await;
+}
+
+/// The AI scope sits on the AI actions themselves: past the AI allowance an action is refused (429), while
+/// other writes of the same user go on.
+#[tokio::test]
+async fn ai_actions_spend_the_ai_allowance() {
+    each_backend(|backend| async move {
+        let options =
+            Options { configure: Box::new(|c| c.ai_rate_per_minute = 1), worker: false, ..Options::default() };
+        let app = spawn_app_with(backend, options).await;
+        let owner = app.register("ai-scope@example.com").await;
+        let path = "/api/v1/system/ai/test_connection/";
+        let (status, body) = app.as_user("POST", path, &owner, Some(&json!({"message": "one"}))).await;
+        assert_eq!(status, 202, "{body}");
+        let (status, body) = app.as_user("POST", path, &owner, Some(&json!({"message": "two"}))).await;
+        assert_eq!((status, assert_error(&body).as_str()), (429, "RATE_LIMITED"), "{body}");
+        let (status, body) = app
+            .as_user("PUT", "/api/v1/system/settings/modules/", &owner, Some(&json!({"modules": {"linker": true}})))
+            .await;
+        assert_eq!(status, 200, "an ordinary write is not an AI action: {body}");
+        app.cleanup().await;
+    })
+    .await;
+}

@@ -62,10 +62,7 @@ async fn plan_pool_first_idempotent_and_reported() {
         assert_eq!(again, Outcome::AlreadyCharged, "a retried job is not charged twice");
 
         let error = ledger::charge(&app.db, &events, &charge(owner.account_id, 31, "job:2:charge")).await.unwrap_err();
-        assert!(
-            matches!(error, server::http::AppError::InsufficientCredits { required: 31, available: 30 }),
-            "{error:?}"
-        );
+        assert!(matches!(error, ledger::LedgerError::Insufficient { required: 31, available: 30 }), "{error:?}");
 
         let (status, balance) = app.as_user("GET", "/api/v1/billing/credits/balance/", &owner, None).await;
         assert_eq!(status, 200, "{balance}");
@@ -148,7 +145,7 @@ async fn a_thousand_concurrent_charges_never_overdraw() {
             match task.await.unwrap() {
                 Ok(Outcome::Charged { .. }) => charged += 1,
                 Ok(Outcome::AlreadyCharged) => panic!("unique keys never repeat"),
-                Err(server::http::AppError::InsufficientCredits { .. }) => refused += 1,
+                Err(ledger::LedgerError::Insufficient { .. }) => refused += 1,
                 Err(other) => panic!("unexpected error: {other:?}"),
             }
         }

@@ -3,7 +3,7 @@
 use domain::Phase;
 use futures_util::StreamExt;
 use jobs::tasks::{self, NewTask, Progress};
-use server::modules::tasks::Publisher;
+use server::modules::tasks::TaskFeed;
 
 use crate::fixtures::Session;
 use crate::helpers::{TestApp, assert_error, each_backend, spawn_app};
@@ -17,7 +17,7 @@ async fn new_task(app: &TestApp, owner: &Session, site_id: Option<i64>) -> i64 {
         input: serde_json::json!({"keyword_ids": [1, 2, 3]}),
         total: 6,
     };
-    tasks::create(&app.db, &Publisher::new(app.events().clone()), new).await.unwrap().id
+    tasks::create(&app.db, &TaskFeed::new(app.events().clone()), new).await.unwrap().id
 }
 
 fn step(phase: Phase, current: i64, item: &str) -> Progress {
@@ -36,9 +36,9 @@ async fn status_progress_result_and_failure() {
         assert_eq!(body["data"]["status"], "queued");
         assert_eq!(body["data"]["progress"]["phase"], "INIT");
 
-        let publisher = Publisher::new(app.events().clone());
-        tasks::start(&app.db, &publisher, id).await.unwrap();
-        tasks::progress(&app.db, &publisher, id, step(Phase::AiCall, 3, "garden tools")).await.unwrap();
+        let feed = TaskFeed::new(app.events().clone());
+        tasks::start(&app.db, &feed, id).await.unwrap();
+        tasks::progress(&app.db, &feed, id, step(Phase::AiCall, 3, "garden tools")).await.unwrap();
         let (_, body) = app.as_user("GET", &path, &owner, None).await;
         assert_eq!(body["data"]["status"], "running");
         assert_eq!(body["data"]["attempts"], 1);
@@ -47,9 +47,7 @@ async fn status_progress_result_and_failure() {
         assert_eq!((progress["current"].as_i64(), progress["total"].as_i64()), (Some(3), Some(6)));
         assert_eq!(progress["item"], "garden tools");
 
-        tasks::succeed(&app.db, &publisher, id, serde_json::json!({"clusters": 4}), 7, "4 clusters".into())
-            .await
-            .unwrap();
+        tasks::succeed(&app.db, &feed, id, serde_json::json!({"clusters": 4}), 7, "4 clusters".into()).await.unwrap();
         let (_, body) = app.as_user("GET", &path, &owner, None).await;
         assert_eq!(body["data"]["status"], "succeeded");
         assert_eq!(body["data"]["progress"]["percent"], 100);
@@ -58,13 +56,11 @@ async fn status_progress_result_and_failure() {
         assert!(body["data"]["finished_at"].is_string());
         let (status, body) = app.as_user("POST", &format!("/api/v1/tasks/{id}/cancel/"), &owner, None).await;
         assert_eq!((status, assert_error(&body).as_str()), (409, "CONFLICT"));
-        assert!(tasks::start(&app.db, &publisher, id).await.is_err(), "a finished task never runs again");
+        assert!(tasks::start(&app.db, &feed, id).await.is_err(), "a finished task never runs again");
 
         let failing = new_task(&app, &owner, None).await;
-        tasks::start(&app.db, &publisher, failing).await.unwrap();
-        tasks::fail(&app.db, &publisher, failing, "PARSE_ERROR", "The model's reply was not valid JSON.")
-            .await
-            .unwrap();
+        tasks::start(&app.db, &feed, failing).await.unwrap();
+        tasks::fail(&app.db, &feed, failing, "PARSE_ERROR", "The model's reply was not valid JSON.").await.unwrap();
         let (_, body) = app.as_user("GET", &format!("/api/v1/tasks/{failing}"), &owner, None).await;
         assert_eq!(body["data"]["status"], "failed");
         assert_eq!(body["data"]["error_code"], "PARSE_ERROR");
@@ -84,19 +80,19 @@ async fn cancellation_now_or_between_steps() {
         let app = spawn_app(backend).await;
         let tenant = app.tenant("cancel@example.com").await;
         let owner = &tenant.owner;
-        let publisher = Publisher::new(app.events().clone());
+        let feed = TaskFeed::new(app.events().clone());
         let queued = new_task(&app, owner, Some(tenant.site_id)).await;
         let (status, body) = app.as_user("POST", &format!("/api/v1/tasks/{queued}/cancel/"), owner, None).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["status"], "cancelled");
 
         let running = new_task(&app, owner, Some(tenant.site_id)).await;
-        tasks::start(&app.db, &publisher, running).await.unwrap();
+        tasks::start(&app.db, &feed, running).await.unwrap();
         let (_, body) = app.as_user("POST", &format!("/api/v1/tasks/{running}/cancel"), owner, None).await;
         assert_eq!(body["data"]["status"], "running");
         assert_eq!(body["data"]["cancel_requested"], true);
         assert!(tasks::cancel_requested(&app.db, running).await.unwrap());
-        tasks::mark_cancelled(&app.db, &publisher, running).await.unwrap();
+        tasks::mark_cancelled(&app.db, &feed, running).await.unwrap();
         let (_, body) = app.as_user("GET", &format!("/api/v1/tasks/{running}"), owner, None).await;
         assert_eq!(body["data"]["status"], "cancelled");
 
@@ -135,12 +131,12 @@ async fn events_stream_progress_until_the_task_ends() {
                 tokio::time::timeout(std::time::Duration::from_secs(5), body.next()).await.unwrap().unwrap().unwrap();
             text.push_str(&String::from_utf8_lossy(&chunk));
         }
-        let publisher = Publisher::new(app.events().clone());
-        tasks::start(&app.db, &publisher, id).await.unwrap();
+        let feed = TaskFeed::new(app.events().clone());
+        tasks::start(&app.db, &feed, id).await.unwrap();
         for (n, item) in ["a", "b", "c"].iter().enumerate() {
-            tasks::progress(&app.db, &publisher, id, step(Phase::AiCall, n as i64 + 1, item)).await.unwrap();
+            tasks::progress(&app.db, &feed, id, step(Phase::AiCall, n as i64 + 1, item)).await.unwrap();
         }
-        tasks::succeed(&app.db, &publisher, id, serde_json::json!({}), 1, "done".into()).await.unwrap();
+        tasks::succeed(&app.db, &feed, id, serde_json::json!({}), 1, "done".into()).await.unwrap();
         // The stream ends by itself after the final state.
         let rest = tokio::time::timeout(std::time::Duration::from_secs(5), async {
             let mut rest = String::new();

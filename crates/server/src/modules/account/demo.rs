@@ -5,10 +5,10 @@ use domain::{Email, Role};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use super::service::{NewAccount, provision};
-use crate::app::AppState;
 use crate::http::tenant::Caller;
 use crate::modules::sites::dto::{SelectSectorsIn, SiteIn};
 use crate::security::password;
+use crate::state::AppState;
 
 pub const DEMO_EMAIL: &str = "demo@igny8.local";
 

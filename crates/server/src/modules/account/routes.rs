@@ -4,11 +4,11 @@ use utoipa_axum::routes;
 
 use super::dto::{AccountOut, AccountSettingsIn, InviteIn, MemberUpdateIn, TeamMemberOut};
 use super::{service, team};
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Created, Data, Json, NoContent};
+use crate::state::AppState;
 
 /// Routes under `/api/v1/account`.
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -15,10 +15,10 @@ use sea_orm::{
 
 use super::dto::{InviteIn, MemberUpdateIn, TeamMemberOut};
 use super::limits;
-use crate::app::AppState;
 use crate::http::AppError;
 use crate::http::tenant::Caller;
 use crate::security::token;
+use crate::state::AppState;
 
 pub const INVITE_TTL: Duration = Duration::days(7);
 

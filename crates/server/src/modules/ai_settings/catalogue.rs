@@ -14,7 +14,7 @@ use super::dto::{
     FunctionSettingIn, FunctionSettingOut, ModelChoiceOut, ModelIn, ModelOut, ModelPatch, ProviderIn, ProviderOut,
     ProviderPatch,
 };
-use crate::ai_functions::catalogue::{self as functions, FunctionInfo};
+use super::functions::{self, FunctionInfo};
 use crate::http::AppError;
 use crate::http::tenant::Caller;
 use crate::security::cipher::{self, Cipher};

@@ -3,6 +3,8 @@
 
 pub mod catalogue;
 pub mod dto;
+pub mod functions;
+pub mod prompt_specs;
 pub mod prompts;
 pub mod routes;
 pub mod seed;

@@ -8,7 +8,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::dto::{PromptOut, PromptVariableOut};
-use crate::ai_functions::prompts::{self, PromptSpec};
+use super::prompt_specs::{self as prompts, PromptSpec};
 use crate::http::AppError;
 use crate::http::tenant::Caller;
 

@@ -7,11 +7,11 @@ use super::dto::{
     PromptTypeIn, ProviderIn, ProviderOut, ProviderPatch, SavePromptIn,
 };
 use super::{catalogue, prompts};
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Created, Data, Json, NoContent, Query};
+use crate::state::AppState;
 
 /// Routes under `/api/v1/system` for prompts, the model catalogue and per-function model choice.
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -8,12 +8,12 @@ use super::dto::{
     TokensOut,
 };
 use super::{service, sessions};
-use crate::app::AppState;
 use crate::http::envelope::{Envelope, WithMessage};
 use crate::http::error::ErrorBody;
 use crate::http::tenant::Caller;
 use crate::http::throttle::ClientIp;
 use crate::http::{AppError, Created, Data, Json};
+use crate::state::AppState;
 
 /// Routes under `/api/v1/auth`.
 pub fn routes() -> OpenApiRouter<AppState> {

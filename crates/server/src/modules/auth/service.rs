@@ -7,11 +7,11 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 
 use super::dto::{LoginIn, MeIn, MeOut, PasswordChangeIn, RegisterIn, ResetConfirmIn, SessionOut};
 use super::sessions::{issue_session, revoke_user};
-use crate::app::AppState;
 use crate::http::tenant::{Caller, ensure_account_active};
 use crate::http::{AppError, FieldErrors};
 use crate::modules::account::service::{NewAccount, account_out, provision};
 use crate::security::{password, token};
+use crate::state::AppState;
 
 pub const RESET_TTL: Duration = Duration::hours(1);
 

@@ -7,11 +7,11 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::dto::{SessionOut, TokensOut};
-use crate::app::AppState;
 use crate::http::AppError;
 use crate::modules::account::service::account_out;
 use crate::security::jwt::REFRESH_TTL;
 use crate::security::token;
+use crate::state::AppState;
 
 fn unauthorized(code: &'static str, message: &str) -> AppError {
     AppError::Unauthorized { code, message: message.into() }

@@ -6,13 +6,38 @@ use chrono::Utc;
 use db::entities::{account, credit_transaction, credit_usage_log};
 use domain::{Pools, Split};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect,
 };
 
 use crate::events::Events;
 use crate::http::AppError;
 use crate::modules::notifications::service as notifications;
+
+/// Why a balance change did not happen. Callers decide what it means for them (a 402 at the HTTP edge, a task
+/// failed with the reason in a job); `From<LedgerError> for AppError` is the HTTP edge.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("Not enough credits: {required} required, {available} available.")]
+    Insufficient { required: i64, available: i64 },
+    #[error("The {pool} pool holds {current}; it cannot go below zero.")]
+    BelowZero { pool: String, current: i64 },
+    #[error("account {0} not found")]
+    NoAccount(i64),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl From<LedgerError> for AppError {
+    fn from(error: LedgerError) -> Self {
+        match error {
+            LedgerError::Insufficient { required, available } => AppError::InsufficientCredits { required, available },
+            LedgerError::BelowZero { .. } => AppError::field("amount", error.to_string()),
+            LedgerError::NoAccount(_) => AppError::not_found("Account"),
+            LedgerError::Db(e) => e.into(),
+        }
+    }
+}
 
 /// What an AI operation consumed, for the usage log.
 #[derive(Debug, Clone, Default)]
@@ -51,17 +76,13 @@ pub enum Outcome {
     AlreadyCharged,
 }
 
-async fn lock_account<C: ConnectionTrait>(txn: &C, account_id: i64) -> Result<account::Model, AppError> {
-    account::Entity::find_by_id(account_id)
-        .lock_exclusive()
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("account {account_id} not found")))
+async fn lock_account<C: ConnectionTrait>(txn: &C, account_id: i64) -> Result<account::Model, LedgerError> {
+    account::Entity::find_by_id(account_id).lock_exclusive().one(txn).await?.ok_or(LedgerError::NoAccount(account_id))
 }
 
 /// Whether a charge with this idempotency key was already recorded: a job re-run after its results were saved
 /// uses this to skip the save instead of applying it twice.
-pub async fn key_used<C: ConnectionTrait>(txn: &C, account_id: i64, key: &str) -> Result<bool, AppError> {
+pub async fn key_used<C: ConnectionTrait>(txn: &C, account_id: i64, key: &str) -> Result<bool, LedgerError> {
     let in_ledger = credit_transaction::Entity::find()
         .filter(credit_transaction::Column::AccountId.eq(account_id))
         .filter(credit_transaction::Column::IdempotencyKey.eq(key))
@@ -86,7 +107,7 @@ async fn ledger_row<C: ConnectionTrait>(
     key: &str,
     reference: Option<String>,
     description: &str,
-) -> Result<(), AppError> {
+) -> Result<(), LedgerError> {
     credit_transaction::ActiveModel {
         account_id: Set(account_id),
         pool: Set(pool.into()),
@@ -110,7 +131,7 @@ async fn log_usage<C: ConnectionTrait>(
     key: &str,
     credits: i64,
     usage: &Usage,
-) -> Result<(), AppError> {
+) -> Result<(), LedgerError> {
     let (related_type, related_id) = usage.related.clone().map(|(t, i)| (Some(t), Some(i))).unwrap_or((None, None));
     credit_usage_log::ActiveModel {
         account_id: Set(account_id),
@@ -132,7 +153,7 @@ async fn log_usage<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn store_pools<C: ConnectionTrait>(txn: &C, account: account::Model, pools: Pools) -> Result<(), AppError> {
+async fn store_pools<C: ConnectionTrait>(txn: &C, account: account::Model, pools: Pools) -> Result<(), LedgerError> {
     let mut update: account::ActiveModel = account.into();
     update.credits = Set(pools.plan);
     update.bonus_credits = Set(pools.bonus);
@@ -143,7 +164,7 @@ async fn store_pools<C: ConnectionTrait>(txn: &C, account: account::Model, pools
 
 /// Charges inside the caller's transaction, so results and the charge commit together.
 /// Not enough credits is a 402 with `required` and `available`; the transaction is left to roll back.
-pub async fn charge_in<C: ConnectionTrait>(txn: &C, charge: &Charge) -> Result<Outcome, AppError> {
+pub async fn charge_in<C: ConnectionTrait>(txn: &C, charge: &Charge) -> Result<Outcome, LedgerError> {
     let account = lock_account(txn, charge.account_id).await?;
     if key_used(txn, charge.account_id, &charge.idempotency_key).await? {
         return Ok(Outcome::AlreadyCharged);
@@ -151,7 +172,7 @@ pub async fn charge_in<C: ConnectionTrait>(txn: &C, charge: &Charge) -> Result<O
     let before = Pools { plan: account.credits, bonus: account.bonus_credits };
     let (after, split) = before
         .spend(charge.amount)
-        .map_err(|e| AppError::InsufficientCredits { required: e.required, available: e.available })?;
+        .map_err(|e| LedgerError::Insufficient { required: e.required, available: e.available })?;
     store_pools(txn, account, after).await?;
     let key = &charge.idempotency_key;
     if split.from_plan > 0 {
@@ -191,13 +212,11 @@ pub async fn charge_in<C: ConnectionTrait>(txn: &C, charge: &Charge) -> Result<O
 }
 
 /// Charges in a transaction of its own, then warns the account when it just ran low.
-pub async fn charge(db: &DatabaseConnection, events: &Events, charge: &Charge) -> Result<Outcome, AppError> {
+pub async fn charge(db: &DatabaseConnection, events: &Events, charge: &Charge) -> Result<Outcome, LedgerError> {
     let txn = db::begin_write(db).await?;
     let outcome = charge_in(&txn, charge).await?;
     txn.commit().await?;
-    if let Outcome::Charged { before, after, .. } = outcome {
-        warn_if_low(db, events, charge.account_id, before, after).await?;
-    }
+    after_charge(db, events, charge.account_id, outcome).await;
     Ok(outcome)
 }
 
@@ -213,16 +232,17 @@ pub async fn grant_in<C: ConnectionTrait>(
     idempotency_key: &str,
     reference: Option<String>,
     description: &str,
-) -> Result<Outcome, AppError> {
+) -> Result<Outcome, LedgerError> {
     let account = lock_account(txn, account_id).await?;
     if key_used(txn, account_id, idempotency_key).await? {
         return Ok(Outcome::AlreadyCharged);
     }
     let before = Pools { plan: account.credits, bonus: account.bonus_credits };
     let current = if pool == "bonus" { before.bonus } else { before.plan };
-    let new = current.checked_add(amount).filter(|v| *v >= 0).ok_or_else(|| {
-        AppError::field("amount", format!("The {pool} pool holds {current}; it cannot go below zero."))
-    })?;
+    let new = current
+        .checked_add(amount)
+        .filter(|v| *v >= 0)
+        .ok_or_else(|| LedgerError::BelowZero { pool: pool.to_owned(), current })?;
     let after = if pool == "bonus" { Pools { bonus: new, ..before } } else { Pools { plan: new, ..before } };
     store_pools(txn, account, after).await?;
     ledger_row(txn, account_id, pool, amount, new, kind, idempotency_key, reference, description).await?;
@@ -239,7 +259,7 @@ pub async fn settle(
     reserved: Split,
     actual: i64,
     usage: Option<Usage>,
-) -> Result<(), AppError> {
+) -> Result<(), LedgerError> {
     let reserved_total = reserved.from_plan + reserved.from_bonus;
     let key = format!("{job_key}:settle");
     let txn = db::begin_write(db).await?;
@@ -284,12 +304,11 @@ pub async fn settle(
 }
 
 /// 402 unless the account holds at least `required` credits (the pre-check before queueing work).
-pub async fn ensure_available<C: ConnectionTrait>(db: &C, account_id: i64, required: i64) -> Result<(), AppError> {
-    let account =
-        account::Entity::find_by_id(account_id).one(db).await?.ok_or_else(|| AppError::not_found("Account"))?;
+pub async fn ensure_available<C: ConnectionTrait>(db: &C, account_id: i64, required: i64) -> Result<(), LedgerError> {
+    let account = account::Entity::find_by_id(account_id).one(db).await?.ok_or(LedgerError::NoAccount(account_id))?;
     let available = account.credits.max(0) + account.bonus_credits.max(0);
     if available < required {
-        return Err(AppError::InsufficientCredits { required, available });
+        return Err(LedgerError::Insufficient { required, available });
     }
     Ok(())
 }

@@ -8,12 +8,12 @@ use utoipa_axum::routes;
 
 use super::dto::{AdjustIn, BalanceOut, TransactionOut, UsageOut, UsageQuery};
 use super::service;
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Data, Json, ListParams, ListResponse, Query};
+use crate::state::AppState;
 
 /// Routes under `/api/v1/billing`.
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -4,10 +4,10 @@ use utoipa_axum::routes;
 
 use super::dto::{IndustryOut, PlanOut};
 use super::service;
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::{AppError, Data};
+use crate::state::AppState;
 
 /// Public reference data under `/api/v1/auth`.
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -7,12 +7,12 @@ use utoipa_axum::routes;
 
 use super::dto::{LibraryImportQuery, LibraryImportReport, SectorStatsOut, SeedKeywordOut};
 use super::service;
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Data, ListParams, ListResponse, Query};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -12,12 +12,12 @@ use utoipa_axum::routes;
 
 use super::dto::{MarkIn, Marked, NotificationOut, UnreadCount};
 use super::service;
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Data, Json, ListParams, ListResponse, NoContent};
+use crate::state::AppState;
 
 /// Routes under `/api/v1/notifications`.
 pub fn routes() -> OpenApiRouter<AppState> {

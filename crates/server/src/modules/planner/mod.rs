@@ -6,7 +6,7 @@ pub mod keywords;
 
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     keywords::routes::routes().merge(clusters::routes::routes()).merge(ideas::routes::routes())

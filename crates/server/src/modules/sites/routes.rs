@@ -5,12 +5,12 @@ use utoipa_axum::routes;
 
 use super::dto::{ApiKeyOut, SectorIn, SectorOut, SectorUpdateIn, SelectSectorsIn, SiteIn, SiteOut, SiteUpdateIn};
 use super::{sectors, service};
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Created, Data, Json, ListParams, ListResponse, NoContent};
+use crate::state::AppState;
 
 /// Site and sector routes under `/api/v1/auth`.
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -22,3 +22,21 @@ pub struct Readiness {
     /// Names of migrations not yet applied.
     pub pending: Vec<String>,
 }
+
+/// The `connection_test` job's input, as [`super::routes`] queues it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ConnectionTestJob {
+    /// Text the model should echo (200 characters at most).
+    #[serde(default = "ConnectionTestJob::ping")]
+    pub message: String,
+}
+
+impl ConnectionTestJob {
+    fn ping() -> String {
+        "ping".into()
+    }
+}
+
+impl jobs::JobInput for ConnectionTestJob {
+    const KIND: &'static str = "connection_test";
+}

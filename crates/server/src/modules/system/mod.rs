@@ -1,8 +1,10 @@
 //! `system`: liveness, readiness and platform information.
 
-mod dto;
+pub mod connection_test;
+pub mod dto;
 pub mod modules;
 mod routes;
 mod service;
+pub mod switches;
 
 pub use routes::{health_routes, routes};

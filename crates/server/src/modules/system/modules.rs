@@ -1,40 +1,28 @@
 //! Module switches per account (`/api/v1/system/settings/modules/`): a disabled module is hidden in the web app
-//! and refused by the API with `403 MODULE_DISABLED`, checked in one place: the [`guard`] layer, which maps
-//! `/api/v1/<module>/…` paths to their module.
+//! and refused by the API with `403 MODULE_DISABLED`, checked in one place: the [`guard`] layer on each
+//! switchable module's router.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use db::entities::module_setting;
-use db::tenancy::scoped;
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
+pub use super::switches::{MODULES, SwitchCache, get};
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Data, Json};
-
-/// Modules and whether they are on for a new account (linker and optimizer are off, as in the original).
-pub const MODULES: &[(&str, bool)] = &[
-    ("planner", true),
-    ("writer", true),
-    ("automation", true),
-    ("publisher", true),
-    ("linker", false),
-    ("optimizer", false),
-];
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ModulesOut {
@@ -47,47 +35,6 @@ pub struct ModulesOut {
 pub struct ModulesIn {
     /// Modules to switch, e.g. `{"writer": false}`; others keep their state.
     pub modules: BTreeMap<String, bool>,
-}
-
-/// The account's switches (defaults for modules it never changed).
-pub async fn get<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<BTreeMap<String, bool>, AppError> {
-    let saved: BTreeMap<String, bool> = scoped::<module_setting::Entity>(account_id)
-        .one(db)
-        .await?
-        .and_then(|row| serde_json::from_value(row.enabled).ok())
-        .unwrap_or_default();
-    Ok(MODULES.iter().map(|(name, on)| ((*name).to_owned(), saved.get(*name).copied().unwrap_or(*on))).collect())
-}
-
-/// How long a server remembers an account's switches for the [`guard`]. The server that saves a change forgets
-/// its copy at once; other server nodes follow within this time.
-const REMEMBER_FOR: Duration = Duration::from_secs(5);
-
-/// The switches the [`guard`] checks on every module request, remembered briefly per account (saving one query
-/// per request).
-pub struct SwitchCache(quick_cache::sync::Cache<i64, (Instant, Arc<BTreeMap<String, bool>>)>);
-
-impl Default for SwitchCache {
-    fn default() -> Self {
-        Self(quick_cache::sync::Cache::new(10_000))
-    }
-}
-
-impl SwitchCache {
-    async fn get<C: ConnectionTrait>(&self, db: &C, account_id: i64) -> Result<Arc<BTreeMap<String, bool>>, AppError> {
-        if let Some((at, switches)) = self.0.get(&account_id)
-            && at.elapsed() < REMEMBER_FOR
-        {
-            return Ok(switches);
-        }
-        let switches = Arc::new(get(db, account_id).await?);
-        self.0.insert(account_id, (Instant::now(), switches.clone()));
-        Ok(switches)
-    }
-
-    fn forget(&self, account_id: i64) {
-        self.0.remove(&account_id);
-    }
 }
 
 /// Saves the caller's changes (owners and admins) and drops this server's remembered copy of the switches.
@@ -127,19 +74,10 @@ pub async fn save(
     Ok(ModulesOut { modules })
 }
 
-/// The module a request path belongs to, if it is a switchable one.
-pub fn module_of(path: &str) -> Option<&'static str> {
-    let rest = path.strip_prefix("/api/v1/")?;
-    let first = rest.split('/').next()?;
-    MODULES.iter().map(|(m, _)| *m).find(|m| *m == first)
-}
-
-/// Layer: requests to a module an account switched off get 403 `MODULE_DISABLED`. Unauthenticated requests
-/// pass through to the handlers, which answer 401 as usual.
-pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(module) = module_of(request.uri().path()) else {
-        return next.run(request).await;
-    };
+/// Layer on a switchable module's router (`app.rs` puts it on each one): requests of an account that switched the
+/// module off get 403 `MODULE_DISABLED`. Unauthenticated requests pass through to the handlers, which answer 401
+/// as usual.
+pub async fn guard(State((state, module)): State<(AppState, &'static str)>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let caller = <Caller as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, &state).await;
     if let Ok(caller) = caller {

@@ -3,13 +3,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::dto::{Ping, Readiness};
+use jobs::JobInput;
+
+use super::dto::ConnectionTestJob;
 use super::service;
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Data, Json};
 use crate::modules::tasks::dto::TaskOut;
+use crate::state::AppState;
 
 /// Routes under `/api/v1/system`.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -47,7 +50,7 @@ pub struct ConnectionTestIn {
 
 /// Check the configured AI provider end to end: queues a `connection_test` task (202) whose progress streams at
 /// `/api/v1/tasks/{id}/events/`. Costs at least one credit.
-#[utoipa::path(post, path = "/ai/test_connection", tag = "system", security(("bearer" = [])),
+#[utoipa::path(post, path = "/ai/test_connection", tag = "system", extensions(("x-throttle-scope" = json!("ai"))), security(("bearer" = [])),
     request_body = ConnectionTestIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 402, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn test_connection(
@@ -59,8 +62,8 @@ async fn test_connection(
     if message.chars().count() > 200 {
         return Err(AppError::field("message", "Use at most 200 characters."));
     }
-    let kind = crate::ai_functions::connection_test::KIND;
-    let input = serde_json::json!({ "message": message });
-    let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, kind).await?.min_credits;
-    crate::modules::tasks::service::start(&state, &caller, kind, None, input, min).await.map(Accepted)
+    let min =
+        crate::modules::ai_settings::catalogue::setting_for(&state.db, ConnectionTestJob::KIND).await?.min_credits;
+    let input = ConnectionTestJob { message };
+    crate::modules::tasks::service::start(&state, &caller, None, &input, min).await.map(Accepted)
 }

@@ -6,4 +6,4 @@ mod routes;
 pub mod service;
 
 pub use routes::routes;
-pub use service::Publisher;
+pub use service::TaskFeed;

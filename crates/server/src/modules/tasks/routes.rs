@@ -12,13 +12,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::dto::TaskOut;
-use super::service::{self, Publisher};
-use crate::app::AppState;
+use super::service::{self, TaskFeed};
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Data, ListParams, ListResponse};
+use crate::state::AppState;
 
 /// Routes under `/api/v1/tasks`.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -75,7 +75,7 @@ async fn cancel_task(
 ) -> Result<Data<TaskOut>, AppError> {
     caller.require_write()?;
     let task = load(&state, &caller, id).await?;
-    let saved = jobs::tasks::request_cancel(&state.db, &Publisher::new(state.events.clone()), task.id).await?;
+    let saved = jobs::tasks::request_cancel(&state.db, &TaskFeed::new(state.events.clone()), task.id).await?;
     Ok(Data(saved.into()))
 }
 

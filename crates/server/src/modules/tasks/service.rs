@@ -10,9 +10,9 @@ use crate::http::{AppError, Filter, ListSpec};
 
 /// Pushes every task change to the live event hub (`task` events, read by `tasks/{id}/events/`) and, for the
 /// worker, leaves a notification when a task ends.
-pub struct Publisher(pub Events, pub Option<DatabaseConnection>);
+pub struct TaskFeed(pub Events, pub Option<DatabaseConnection>);
 
-impl Publisher {
+impl TaskFeed {
     /// Live events only.
     pub fn new(events: Events) -> Self {
         Self(events, None)
@@ -24,7 +24,7 @@ impl Publisher {
     }
 }
 
-impl TaskObserver for Publisher {
+impl TaskObserver for TaskFeed {
     fn changed(&self, task: &task::Model) {
         self.0.publish(Event {
             account_id: task.account_id,
@@ -85,36 +85,29 @@ impl From<TaskError> for AppError {
 
 /// The start of every AI action: checks the role and the credits, records the task, queues its job.
 /// Answers with the task to watch (the handler replies 202).
-pub async fn start(
-    state: &crate::app::AppState,
+pub async fn start<I: jobs::JobInput>(
+    state: &crate::state::AppState,
     caller: &crate::http::tenant::Caller,
-    kind: &str,
     site_id: Option<i64>,
-    input: serde_json::Value,
+    input: &I,
     required_credits: i64,
 ) -> Result<TaskOut, AppError> {
     caller.require_write()?;
     crate::modules::billing::ledger::ensure_available(&state.db, caller.account_id, required_credits).await?;
-    let publisher = Publisher::new(state.events.clone());
+    let feed = TaskFeed::new(state.events.clone());
     let new = jobs::NewTask {
         account_id: caller.account_id,
         site_id,
         user_id: caller.user_id,
-        kind: kind.into(),
-        input,
+        kind: I::KIND.into(),
+        input: serde_json::to_value(input).map_err(AppError::internal)?,
         total: 1,
     };
-    let task = jobs::tasks::create(&state.db, &publisher, new).await?;
+    let task = jobs::tasks::create(&state.db, &feed, new).await?;
     if let Err(error) = jobs::enqueue(&state.queue, &task).await {
         tracing::error!(task_id = task.id, %error, "could not queue a job");
-        jobs::tasks::fail(
-            &state.db,
-            &publisher,
-            task.id,
-            "QUEUE_UNAVAILABLE",
-            "The job queue is unavailable; try again.",
-        )
-        .await?;
+        jobs::tasks::fail(&state.db, &feed, task.id, "QUEUE_UNAVAILABLE", "The job queue is unavailable; try again.")
+            .await?;
         return Err(AppError::Status {
             status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
             code: "QUEUE_UNAVAILABLE",

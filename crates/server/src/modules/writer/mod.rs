@@ -9,7 +9,7 @@ pub mod taxonomies;
 
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     tasks::routes::routes()

@@ -13,11 +13,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Data, Json};
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContentSettingsOut {

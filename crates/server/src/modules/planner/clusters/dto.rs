@@ -39,3 +39,38 @@ pub struct ClusterPatch {
     /// `new` or `mapped`.
     pub status: Option<String>,
 }
+
+/// The `auto_cluster` job's input, as `keywords::service::start_auto_cluster` queues it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AutoClusterJob {
+    pub sector_id: i64,
+    /// The keywords to cluster; `None`: the sector's `new` keywords.
+    #[serde(default)]
+    pub keyword_ids: Option<Vec<i64>>,
+}
+
+/// A cluster the `auto_cluster` job made, ready to save.
+#[derive(Debug, Clone)]
+pub struct GeneratedCluster {
+    pub name: String,
+    pub description: String,
+    pub keyword_ids: Vec<i64>,
+}
+
+impl AutoClusterJob {
+    /// Keywords per request: enough for a whole sector's backlog, small enough to answer in seconds.
+    pub const MAX_KEYWORDS: usize = 2_000;
+}
+
+impl jobs::JobInput for AutoClusterJob {
+    const KIND: &'static str = "auto_cluster";
+}
+
+/// What saving generated clusters did.
+#[derive(Debug, Default)]
+pub struct SavedClusters {
+    pub created: usize,
+    pub reused: usize,
+    pub keywords_mapped: u64,
+    pub cluster_ids: Vec<i64>,
+}

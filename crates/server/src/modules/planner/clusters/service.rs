@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select,
 };
 
-use super::dto::{ClusterIn, ClusterOut, ClusterPatch};
+use super::dto::{ClusterIn, ClusterOut, ClusterPatch, GeneratedCluster, SavedClusters};
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListParams, ListResponse, ListSpec};
 use domain::planner::CLUSTER_STATUSES;
@@ -171,21 +171,75 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result
     Ok(())
 }
 
-/// Clusters of one sector by name key, for get-or-create by name.
-pub async fn by_name<C: ConnectionTrait>(
-    db: &C,
-    sector_id: i64,
-) -> Result<std::collections::HashMap<String, cluster::Model>, AppError> {
-    Ok(cluster::Entity::find()
-        .filter(cluster::Column::SectorId.eq(sector_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.normalized_name.clone(), c))
-        .collect())
-}
-
 /// Ids among `ids` that are the caller's clusters.
 pub async fn own<C: ConnectionTrait>(db: &C, caller: &Caller, ids: &[i64]) -> Result<Vec<cluster::Model>, AppError> {
     Ok(visible(caller).filter(cluster::Column::Id.is_in(ids.iter().copied())).limit(1_000).all(db).await?)
+}
+
+/// Saves the clusters a job made in one sector, inside the job's transaction: a cluster of the same name is
+/// reused, and each cluster's keywords move to it as `mapped`.
+pub async fn save_generated<C: ConnectionTrait>(
+    txn: &C,
+    sector: &db::entities::sector::Model,
+    groups: &[GeneratedCluster],
+) -> Result<SavedClusters, sea_orm::DbErr> {
+    let mut existing: std::collections::HashMap<String, cluster::Model> = cluster::Entity::find()
+        .filter(cluster::Column::SectorId.eq(sector.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.normalized_name.clone(), c))
+        .collect();
+    let now = Utc::now();
+    let mut saved = SavedClusters::default();
+    for group in groups {
+        let key = name_key(&group.name);
+        let id = match existing.get(&key) {
+            Some(found) => {
+                saved.reused += 1;
+                found.id
+            }
+            None => {
+                let row = cluster::ActiveModel {
+                    id: NotSet,
+                    account_id: Set(sector.account_id),
+                    site_id: Set(sector.site_id),
+                    sector_id: Set(sector.id),
+                    name: Set(group.name.clone()),
+                    normalized_name: Set(key.clone()),
+                    description: Set(group.description.clone()),
+                    status: Set("new".into()),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                };
+                let inserted = cluster::Entity::insert(row).exec_with_returning(txn).await?;
+                saved.created += 1;
+                existing.insert(key, inserted.clone());
+                inserted.id
+            }
+        };
+        saved.cluster_ids.push(id);
+        saved.keywords_mapped += keyword::Entity::update_many()
+            .col_expr(keyword::Column::ClusterId, Expr::value(id))
+            .col_expr(keyword::Column::Status, Expr::value("mapped"))
+            .col_expr(keyword::Column::UpdatedAt, Expr::value(now))
+            .filter(keyword::Column::AccountId.eq(sector.account_id))
+            .filter(keyword::Column::Id.is_in(group.keyword_ids.iter().copied()))
+            .exec(txn)
+            .await?
+            .rows_affected;
+    }
+    Ok(saved)
+}
+
+/// Marks clusters `mapped` once ideas were made for them (inside the caller's transaction).
+pub async fn mark_mapped<C: ConnectionTrait>(txn: &C, account_id: i64, ids: &[i64]) -> Result<(), sea_orm::DbErr> {
+    cluster::Entity::update_many()
+        .col_expr(cluster::Column::Status, Expr::value("mapped"))
+        .col_expr(cluster::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(cluster::Column::AccountId.eq(account_id))
+        .filter(cluster::Column::Id.is_in(ids.iter().copied()))
+        .exec(txn)
+        .await?;
+    Ok(())
 }

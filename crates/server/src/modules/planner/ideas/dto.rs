@@ -110,3 +110,35 @@ pub struct GenerateIdeasIn {
     /// Ideas per cluster, 3 to 7 (4 by default).
     pub ideas_per_cluster: Option<u8>,
 }
+
+/// One idea as `generate_ideas` saves it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdeaDraft {
+    pub title: String,
+    pub description: String,
+    pub content_type: String,
+    pub content_structure: String,
+    pub primary_keywords: Vec<String>,
+    pub covered_keywords: Vec<String>,
+    pub outline: Outline,
+    pub target_word_count: i32,
+}
+
+/// The `generate_ideas` job's input, as [`super::service::start_generation`] queues it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GenerateIdeasJob {
+    pub cluster_ids: Vec<i64>,
+    /// 3 to 7.
+    #[serde(default = "GenerateIdeasJob::default_per_cluster")]
+    pub ideas_per_cluster: usize,
+}
+
+impl GenerateIdeasJob {
+    fn default_per_cluster() -> usize {
+        4
+    }
+}
+
+impl jobs::JobInput for GenerateIdeasJob {
+    const KIND: &'static str = "generate_ideas";
+}

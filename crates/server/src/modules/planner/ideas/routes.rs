@@ -6,13 +6,13 @@ use utoipa_axum::routes;
 
 use super::dto::{GenerateIdeasIn, IdeaIn, IdeaOut, IdeaPatch};
 use super::service;
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Created, Data, Json, ListParams, ListResponse, NoContent};
 use crate::modules::tasks::dto::TaskOut;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -92,7 +92,7 @@ async fn delete_idea(
 }
 
 /// Generate 3–7 ideas with outlines for each of up to 10 clusters (202 with the task to watch).
-#[utoipa::path(post, path = "/clusters/auto_generate_ideas", tag = "planner", security(("bearer" = [])),
+#[utoipa::path(post, path = "/clusters/auto_generate_ideas", tag = "planner", extensions(("x-throttle-scope" = json!("ai"))), security(("bearer" = [])),
     request_body = GenerateIdeasIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn auto_generate_ideas(

@@ -7,7 +7,7 @@ use domain::planner::{CONTENT_STRUCTURES, CONTENT_TYPES, IDEA_STATUSES, idea_tra
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
-use super::dto::{GenerateIdeasIn, IdeaIn, IdeaOut, IdeaPatch, SectionOut};
+use super::dto::{GenerateIdeasIn, IdeaDraft, IdeaIn, IdeaOut, IdeaPatch, SectionOut};
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec, fields};
 
@@ -167,11 +167,12 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result
 
 /// Checks a `generate_ideas` request and queues it; the credit pre-check covers the minimum per cluster.
 pub async fn start_generation(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     caller: &Caller,
     input: GenerateIdeasIn,
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {
-    use crate::ai_functions::generate_ideas::KIND;
+    use jobs::JobInput;
+    const KIND: &str = super::dto::GenerateIdeasJob::KIND;
     caller.require_write()?;
     let mut ids = input.ids.clone();
     ids.sort_unstable();
@@ -192,6 +193,60 @@ pub async fn start_generation(
         return Err(AppError::field("ids", "Choose clusters of one site at a time."));
     }
     let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, KIND).await?.min_credits;
-    let task_input = serde_json::json!({"cluster_ids": ids, "ideas_per_cluster": per_cluster});
-    crate::modules::tasks::service::start(state, caller, KIND, Some(site_id), task_input, min * ids.len() as i64).await
+    let required = min * ids.len() as i64;
+    let job = super::dto::GenerateIdeasJob { cluster_ids: ids, ideas_per_cluster: per_cluster as usize };
+    crate::modules::tasks::service::start(state, caller, Some(site_id), &job, required).await
+}
+
+/// Saves the ideas a job made for its clusters, inside the job's transaction, and marks those clusters `mapped`.
+pub async fn save_generated<C: ConnectionTrait>(
+    txn: &C,
+    made: &[(cluster::Model, Vec<IdeaDraft>)],
+    source: &str,
+) -> Result<usize, sea_orm::DbErr> {
+    let now = Utc::now();
+    let mut count = 0;
+    for (c, drafts) in made {
+        for d in drafts {
+            content_idea::Entity::insert(content_idea::ActiveModel {
+                id: NotSet,
+                account_id: Set(c.account_id),
+                site_id: Set(c.site_id),
+                sector_id: Set(c.sector_id),
+                cluster_id: Set(Some(c.id)),
+                title: Set(d.title.clone()),
+                description: Set(d.description.clone()),
+                content_type: Set(d.content_type.clone()),
+                content_structure: Set(d.content_structure.clone()),
+                primary_keywords: Set(serde_json::json!(d.primary_keywords)),
+                covered_keywords: Set(serde_json::json!(d.covered_keywords)),
+                outline: Set(serde_json::to_value(&d.outline).unwrap_or_default()),
+                target_word_count: Set(d.target_word_count),
+                status: Set("new".into()),
+                source: Set(source.into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .exec_without_returning(txn)
+            .await?;
+            count += 1;
+        }
+    }
+    if let Some((first, _)) = made.first() {
+        let ids: Vec<i64> = made.iter().map(|(c, _)| c.id).collect();
+        crate::modules::planner::clusters::service::mark_mapped(txn, first.account_id, &ids).await?;
+    }
+    Ok(count)
+}
+
+/// Marks an idea `completed` once its article was written (inside the caller's transaction).
+pub async fn mark_completed<C: ConnectionTrait>(txn: &C, account_id: i64, id: i64) -> Result<(), sea_orm::DbErr> {
+    content_idea::Entity::update_many()
+        .col_expr(content_idea::Column::Status, sea_orm::sea_query::Expr::value("completed"))
+        .col_expr(content_idea::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(content_idea::Column::AccountId.eq(account_id))
+        .filter(content_idea::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }

@@ -94,7 +94,7 @@ pub async fn list<C: ConnectionTrait>(
     let listing = scope_and_count(db, caller, params).await?;
     match listing.version {
         Some((scope, version)) => {
-            let memo = memo.scope(&scope, version, params);
+            let memo = memo.scope(&scope, version, &params.filter_key());
             list_spec().fetch_remembered(db, listing.select, params, listing.count, &memo).await
         }
         None => list_spec().fetch(db, listing.select, params).await,

@@ -11,13 +11,13 @@ use super::dto::{
     KeywordPatch,
 };
 use super::{listing, service};
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Created, Data, Json, ListParams, ListResponse, NoContent, Query};
 use crate::modules::tasks::dto::TaskOut;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -211,7 +211,7 @@ async fn delete_keyword(
 
 /// Group keywords of a sector into clusters (202 with the task to watch). Without `ids`, every `new` keyword of
 /// the sector is clustered.
-#[utoipa::path(post, path = "/keywords/auto_cluster", tag = "planner", security(("bearer" = [])), request_body = AutoClusterIn,
+#[utoipa::path(post, path = "/keywords/auto_cluster", tag = "planner", extensions(("x-throttle-scope" = json!("ai"))), security(("bearer" = [])), request_body = AutoClusterIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 async fn auto_cluster(

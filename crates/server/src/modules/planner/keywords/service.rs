@@ -604,11 +604,13 @@ pub async fn export(
 
 /// Checks an `auto_cluster` request and queues it: the sector must be the caller's, the ids its keywords.
 pub async fn start_auto_cluster(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     caller: &Caller,
     input: super::dto::AutoClusterIn,
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {
-    use crate::ai_functions::auto_cluster::{KIND, MAX_KEYWORDS};
+    use crate::modules::planner::clusters::dto::AutoClusterJob;
+    use jobs::JobInput;
+    let (kind, max_keywords) = (AutoClusterJob::KIND, AutoClusterJob::MAX_KEYWORDS);
     caller.require_write()?;
     let sector = match caller.sector(&state.db, input.sector_id).await {
         Err(AppError::NotFound(_)) => return Err(AppError::field("sector_id", "No such sector.")),
@@ -616,8 +618,8 @@ pub async fn start_auto_cluster(
     };
     let count = match &input.ids {
         Some(ids) => {
-            if ids.len() > MAX_KEYWORDS {
-                return Err(AppError::field("ids", format!("Cluster at most {MAX_KEYWORDS} keywords at a time.")));
+            if ids.len() > max_keywords {
+                return Err(AppError::field("ids", format!("Cluster at most {max_keywords} keywords at a time.")));
             }
             let found = own_ids(&state.db, caller, ids).await?;
             if found.len() != ids.iter().collect::<std::collections::HashSet<_>>().len()
@@ -639,13 +641,13 @@ pub async fn start_auto_cluster(
     if count < 2 {
         return Err(AppError::field("ids", "Choose at least 2 keywords of this sector to cluster."));
     }
-    if count > MAX_KEYWORDS {
+    if count > max_keywords {
         return Err(AppError::field(
             "ids",
-            format!("This sector has {count} new keywords; cluster at most {MAX_KEYWORDS} at a time by choosing them."),
+            format!("This sector has {count} new keywords; cluster at most {max_keywords} at a time by choosing them."),
         ));
     }
-    let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, KIND).await?.min_credits;
-    let task_input = serde_json::json!({"sector_id": sector.id, "keyword_ids": input.ids});
-    crate::modules::tasks::service::start(state, caller, KIND, Some(sector.site_id), task_input, min).await
+    let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, kind).await?.min_credits;
+    let job = AutoClusterJob { sector_id: sector.id, keyword_ids: input.ids };
+    crate::modules::tasks::service::start(state, caller, Some(sector.site_id), &job, min).await
 }

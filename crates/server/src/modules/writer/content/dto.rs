@@ -99,3 +99,27 @@ pub struct ReviewIn {
     /// Why (required when rejecting).
     pub reason: Option<String>,
 }
+
+/// An article as `generate_content` saves it (before sanitising).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleDraft {
+    pub title: String,
+    pub meta_title: String,
+    pub meta_description: String,
+    pub html: String,
+    pub primary_keyword: String,
+    pub secondary_keywords: Vec<String>,
+    pub tags: Vec<String>,
+    pub categories: Vec<String>,
+}
+
+/// The `generate_content` job's input, as `writer::tasks::service::start_generation` queues it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GenerateContentJob {
+    /// Writer tasks of one site, at most 10.
+    pub task_ids: Vec<i64>,
+}
+
+impl jobs::JobInput for GenerateContentJob {
+    const KIND: &'static str = "generate_content";
+}

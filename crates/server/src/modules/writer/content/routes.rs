@@ -7,12 +7,12 @@ use utoipa_axum::routes;
 use super::dto::{ContentIn, ContentOut, ContentPatch, ReviewIn};
 use super::seo::Validation;
 use super::service;
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Created, Data, Json, ListParams, ListResponse, NoContent};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -11,7 +11,7 @@ use sea_orm::{
     Select,
 };
 
-use super::dto::{ContentIn, ContentOut, ContentPatch};
+use super::dto::{ArticleDraft, ContentIn, ContentOut, ContentPatch};
 use super::html;
 use super::seo::{self, META_DESCRIPTION_MAX, META_TITLE_MAX, Subject, Validation};
 use crate::http::tenant::Caller;
@@ -214,4 +214,86 @@ pub async fn validation(db: &DatabaseConnection, caller: &Caller, id: i64) -> Re
         target_words: target,
         images: usize::try_from(images).unwrap_or(usize::MAX),
     }))
+}
+
+/// Saves the articles a job wrote, inside the job's transaction: each sanitised and counted, its tags and
+/// categories resolved or created, and its writer task and idea marked `completed`. Answers the new ids.
+pub async fn save_generated<C: ConnectionTrait>(
+    txn: &C,
+    drafts: &[(writer_task::Model, ArticleDraft)],
+    source: &str,
+) -> Result<Vec<i64>, AppError> {
+    use crate::modules::writer::taxonomies::service as taxonomies;
+    let now = Utc::now();
+    let mut ids = Vec::new();
+    for (wt, d) in drafts {
+        let clean = html::sanitise(&d.html);
+        let saved = content::Entity::insert(content::ActiveModel {
+            id: NotSet,
+            account_id: Set(wt.account_id),
+            site_id: Set(wt.site_id),
+            sector_id: Set(wt.sector_id),
+            task_id: Set(Some(wt.id)),
+            cluster_id: Set(wt.cluster_id),
+            idea_id: Set(wt.idea_id),
+            title: Set(d.title.clone()),
+            word_count: Set(html::word_count(&clean)),
+            content_html: Set(clean),
+            meta_title: Set(d.meta_title.chars().take(META_TITLE_MAX).collect()),
+            meta_description: Set(d.meta_description.chars().take(META_DESCRIPTION_MAX).collect()),
+            primary_keyword: Set(d.primary_keyword.chars().take(255).collect()),
+            secondary_keywords: Set(serde_json::json!(d.secondary_keywords.iter().take(20).collect::<Vec<_>>())),
+            content_type: Set(wt.content_type.clone()),
+            content_structure: Set(wt.content_structure.clone()),
+            status: Set("draft".into()),
+            site_status: Set("not_published".into()),
+            source: Set(source.into()),
+            review_note: Set(String::new()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_with_returning(txn)
+        .await?;
+        let mut linked = taxonomies::resolve(txn, wt.account_id, wt.site_id, "tag", &d.tags).await?;
+        linked.extend(taxonomies::resolve(txn, wt.account_id, wt.site_id, "category", &d.categories).await?);
+        taxonomies::link(txn, wt.account_id, saved.id, &linked).await?;
+        ids.push(saved.id);
+        crate::modules::writer::tasks::service::mark_completed(txn, wt.account_id, wt.id).await?;
+        if let Some(idea_id) = wt.idea_id {
+            crate::modules::planner::ideas::service::mark_completed(txn, wt.account_id, idea_id).await?;
+        }
+    }
+    Ok(ids)
+}
+
+/// Moves articles whose images are all generated from `draft` to `review`; answers the ids that moved.
+pub async fn review_when_illustrated<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    content_ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<i64>, sea_orm::DbErr> {
+    let mut moved = Vec::new();
+    for content_id in content_ids {
+        let open = image::Entity::find()
+            .filter(image::Column::AccountId.eq(account_id))
+            .filter(image::Column::ContentId.eq(content_id))
+            .filter(image::Column::Status.ne("generated"))
+            .one(db)
+            .await?;
+        if open.is_some() {
+            continue;
+        }
+        let result = content::Entity::update_many()
+            .col_expr(content::Column::Status, sea_orm::sea_query::Expr::value("review"))
+            .col_expr(content::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+            .filter(content::Column::AccountId.eq(account_id))
+            .filter(content::Column::Id.eq(content_id))
+            .filter(content::Column::Status.eq("draft"))
+            .exec(db)
+            .await?;
+        if result.rows_affected > 0 {
+            moved.push(content_id);
+        }
+    }
+    Ok(moved)
 }

@@ -5,7 +5,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::service::{self, ContentImagesOut, ImageBulkIn, ImageOut};
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
@@ -13,6 +12,7 @@ use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Data, Json, ListParams, ListResponse};
 use crate::modules::planner::keywords::dto::{Affected, IdsIn};
 use crate::modules::tasks::dto::TaskOut;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -81,7 +81,7 @@ async fn bulk_update_images(
 }
 
 /// Generate pending or failed images (202 with the task to watch); credits are charged per image made.
-#[utoipa::path(post, path = "/images/generate_images", tag = "writer", security(("bearer" = [])), request_body = IdsIn,
+#[utoipa::path(post, path = "/images/generate_images", tag = "writer", extensions(("x-throttle-scope" = json!("images"))), security(("bearer" = [])), request_body = IdsIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn generate_images(
     State(state): State<AppState>,
@@ -92,7 +92,7 @@ async fn generate_images(
 }
 
 /// Make a new version of one image (202).
-#[utoipa::path(post, path = "/images/{id}/regenerate", tag = "writer", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/images/{id}/regenerate", tag = "writer", extensions(("x-throttle-scope" = json!("images"))), security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 202, body = Envelope<TaskOut>), (status = 404, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn regenerate_image(
     State(state): State<AppState>,
@@ -158,7 +158,7 @@ async fn image_file(
 
 /// Describe images for up to 10 articles: one featured and N in-article prompts each (N from the writer
 /// settings), as `pending` images (202 with the task to watch).
-#[utoipa::path(post, path = "/content/generate_image_prompts", tag = "writer", security(("bearer" = [])), request_body = IdsIn,
+#[utoipa::path(post, path = "/content/generate_image_prompts", tag = "writer", extensions(("x-throttle-scope" = json!("ai"))), security(("bearer" = [])), request_body = IdsIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn generate_image_prompts(
     State(state): State<AppState>,

@@ -6,15 +6,17 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use db::entities::{content, image};
 use domain::writer::{IMAGE_STATUSES, IMAGE_TYPES};
+use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::AppState;
+use super::dto::{DrawnImage, GenerateImagesJob, ImagePromptsJob, ImageSubjects};
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec};
 use crate::security::signed_url::UrlSigner;
+use crate::state::AppState;
 
 /// Images per `generate_images` request.
 pub const MAX_IMAGES: usize = 30;
@@ -178,7 +180,8 @@ pub async fn start_prompts(
     caller: &Caller,
     ids: &[i64],
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {
-    use crate::ai_functions::generate_image_prompts::KIND;
+    use jobs::JobInput;
+    const KIND: &str = ImagePromptsJob::KIND;
     caller.require_write()?;
     let mut ids = ids.to_vec();
     ids.sort_unstable();
@@ -199,8 +202,9 @@ pub async fn start_prompts(
         return Err(AppError::field("ids", "Choose articles of one site at a time."));
     }
     let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, KIND).await?.min_credits;
-    let input = serde_json::json!({"content_ids": ids});
-    crate::modules::tasks::service::start(state, caller, KIND, Some(site_id), input, min * ids.len() as i64).await
+    let required = min * ids.len() as i64;
+    crate::modules::tasks::service::start(state, caller, Some(site_id), &ImagePromptsJob { content_ids: ids }, required)
+        .await
 }
 
 /// Queues generation of images (pending or failed ones; generated ones are regenerated only when named alone
@@ -211,7 +215,6 @@ pub async fn start_images(
     ids: &[i64],
     regenerate: bool,
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {
-    use crate::ai_functions::generate_images::KIND;
     caller.require_write()?;
     let mut ids = ids.to_vec();
     ids.sort_unstable();
@@ -231,7 +234,99 @@ pub async fn start_images(
         return Err(AppError::field("ids", "These images are already generated; use regenerate to make a new one."));
     }
     // The charge is per successful image; the pre-check asks for one image's worth of each.
-    let per_image = crate::ai_functions::generate_images::credits_per_image(&state.db).await?;
-    let input = serde_json::json!({"image_ids": ids, "regenerate": regenerate});
-    crate::modules::tasks::service::start(state, caller, KIND, Some(site_id), input, per_image * ids.len() as i64).await
+    let per_image = crate::ai_runtime::images::credits_per_image(&state.db).await?;
+    let required = per_image * ids.len() as i64;
+    let job = GenerateImagesJob { image_ids: ids, regenerate };
+    crate::modules::tasks::service::start(state, caller, Some(site_id), &job, required).await
+}
+
+/// Replaces an article's images that are not generated yet with new prompts (generated ones stay), inside the
+/// job's transaction. `prompt` wraps a subject in the account's style. Answers how many were created.
+pub async fn save_prompts<C: ConnectionTrait>(
+    txn: &C,
+    article: &content::Model,
+    subjects: &ImageSubjects,
+    prompt: impl Fn(&str) -> String,
+    negative: &str,
+) -> Result<usize, sea_orm::DbErr> {
+    let of_article = || {
+        image::Entity::find()
+            .filter(image::Column::AccountId.eq(article.account_id))
+            .filter(image::Column::ContentId.eq(article.id))
+    };
+    let kept: Vec<i32> = of_article()
+        .filter(image::Column::Status.eq("generated"))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|i| i.position)
+        .collect();
+    image::Entity::delete_many()
+        .filter(image::Column::AccountId.eq(article.account_id))
+        .filter(image::Column::ContentId.eq(article.id))
+        .filter(image::Column::Status.ne("generated"))
+        .exec(txn)
+        .await?;
+    let now = Utc::now();
+    let mut created = 0;
+    for (position, subject) in std::iter::once(&subjects.featured).chain(subjects.inline.iter()).enumerate() {
+        let position = i32::try_from(position).unwrap_or(0);
+        if kept.contains(&position) {
+            continue;
+        }
+        image::Entity::insert(image::ActiveModel {
+            account_id: Set(article.account_id),
+            site_id: Set(article.site_id),
+            sector_id: Set(article.sector_id),
+            content_id: Set(article.id),
+            image_type: Set(if position == 0 { "featured" } else { "in_article" }.into()),
+            position: Set(position),
+            prompt: Set(prompt(subject)),
+            negative_prompt: Set(negative.to_owned()),
+            status: Set("pending".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .exec_without_returning(txn)
+        .await?;
+        created += 1;
+    }
+    Ok(created)
+}
+
+/// Records a drawn image (inside the transaction that charges it).
+pub async fn save_drawn<C: ConnectionTrait>(
+    txn: &C,
+    img: &image::Model,
+    drawn: &DrawnImage,
+) -> Result<(), sea_orm::DbErr> {
+    image::Entity::update_many()
+        .col_expr(image::Column::Status, Expr::value("generated"))
+        .col_expr(image::Column::Error, Expr::value(Option::<String>::None))
+        .col_expr(image::Column::FilePath, Expr::value(drawn.file_path.clone()))
+        .col_expr(image::Column::Mime, Expr::value(drawn.mime.clone()))
+        .col_expr(image::Column::Width, Expr::value(i32::try_from(drawn.width).unwrap_or(0)))
+        .col_expr(image::Column::Height, Expr::value(i32::try_from(drawn.height).unwrap_or(0)))
+        .col_expr(image::Column::SizeBytes, Expr::value(i64::try_from(drawn.size_bytes).unwrap_or(0)))
+        .col_expr(image::Column::Model, Expr::value(drawn.model.clone()))
+        .col_expr(image::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(image::Column::AccountId.eq(img.account_id))
+        .filter(image::Column::Id.eq(img.id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Records why an image could not be made; it can be generated again.
+pub async fn mark_failed<C: ConnectionTrait>(db: &C, img: &image::Model, reason: &str) -> Result<(), sea_orm::DbErr> {
+    image::Entity::update_many()
+        .col_expr(image::Column::Status, Expr::value("failed"))
+        .col_expr(image::Column::Error, Expr::value(reason.chars().take(1_000).collect::<String>()))
+        .col_expr(image::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(image::Column::AccountId.eq(img.account_id))
+        .filter(image::Column::Id.eq(img.id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -6,7 +6,6 @@ use utoipa_axum::routes;
 
 use super::dto::{TaskBulkUpdateIn, WriterTaskIn, WriterTaskOut, WriterTaskPatch};
 use super::service;
-use crate::app::AppState;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::list::ListQueryDoc;
@@ -14,6 +13,7 @@ use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Created, Data, Json, ListParams, ListResponse, NoContent};
 use crate::modules::planner::keywords::dto::{Affected, IdsIn};
 use crate::modules::tasks::dto::TaskOut;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -79,7 +79,7 @@ async fn bulk_update_writer_tasks(
 }
 
 /// Write the articles of up to 10 tasks (202 with the task to watch).
-#[utoipa::path(post, path = "/tasks/auto_generate_content", tag = "writer", security(("bearer" = [])), request_body = IdsIn,
+#[utoipa::path(post, path = "/tasks/auto_generate_content", tag = "writer", extensions(("x-throttle-scope" = json!("ai"))), security(("bearer" = [])), request_body = IdsIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn auto_generate_content(
     State(state): State<AppState>,

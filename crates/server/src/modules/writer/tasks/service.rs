@@ -243,11 +243,12 @@ pub async fn from_ideas(db: &DatabaseConnection, caller: &Caller, ids: &[i64]) -
 
 /// Checks a `generate_content` request (≤ 10 tasks of one site) and queues it.
 pub async fn start_generation(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     caller: &Caller,
     ids: &[i64],
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {
-    use crate::ai_functions::generate_content::KIND;
+    use crate::modules::writer::content::dto::GenerateContentJob;
+    use jobs::JobInput;
     caller.require_write()?;
     let mut ids = ids.to_vec();
     ids.sort_unstable();
@@ -261,7 +262,21 @@ pub async fn start_generation(
     if tasks.iter().any(|t| t.site_id != site_id) {
         return Err(AppError::field("ids", "Choose tasks of one site at a time."));
     }
-    let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, KIND).await?.min_credits;
-    let input = serde_json::json!({"task_ids": ids});
-    crate::modules::tasks::service::start(state, caller, KIND, Some(site_id), input, min * ids.len() as i64).await
+    let min =
+        crate::modules::ai_settings::catalogue::setting_for(&state.db, GenerateContentJob::KIND).await?.min_credits;
+    let required = min * ids.len() as i64;
+    crate::modules::tasks::service::start(state, caller, Some(site_id), &GenerateContentJob { task_ids: ids }, required)
+        .await
+}
+
+/// Marks a writer task `completed` once its article was written (inside the caller's transaction).
+pub async fn mark_completed<C: ConnectionTrait>(txn: &C, account_id: i64, id: i64) -> Result<(), sea_orm::DbErr> {
+    writer_task::Entity::update_many()
+        .col_expr(writer_task::Column::Status, Expr::value("completed"))
+        .col_expr(writer_task::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(writer_task::Column::AccountId.eq(account_id))
+        .filter(writer_task::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }

@@ -15,7 +15,7 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::runner::AiDeps;
+use super::deps::AiDeps;
 use crate::modules::ai_settings::catalogue;
 
 /// Texts per provider request.

@@ -5,43 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ai::providers::{anthropic::AnthropicChat, gemini::GeminiChat, offline::OfflineText, openai::OpenAiChat};
+use ai::providers::{anthropic::AnthropicChat, gemini::GeminiChat, openai::OpenAiChat};
 use ai::{AiError, ProviderConfig, TextModel, TokenUsage};
 use jobs::JobError;
 
-use super::connection_test;
-use super::runner::AiDeps;
-use crate::config::{AiProvider, Config};
+use super::deps::AiDeps;
+use super::offline::text_model as offline;
 use crate::modules::ai_settings::catalogue::{self, Resolved};
 use crate::security::cipher::Cipher;
-
-/// The Offline provider with every function's deterministic answer.
-pub fn offline() -> OfflineText {
-    OfflineText::new().respond(connection_test::SCHEMA, connection_test::offline_answer)
-}
-
-/// The model from configuration: what runs when the catalogue names none.
-pub fn text_model(config: &Config) -> anyhow::Result<Arc<dyn TextModel>> {
-    let (default_url, default_model) = match config.ai_provider {
-        AiProvider::Offline => return Ok(Arc::new(offline())),
-        AiProvider::Openai => (ai::providers::openai::DEFAULT_BASE_URL, "gpt-4o-mini"),
-        AiProvider::Anthropic => (ai::providers::anthropic::DEFAULT_BASE_URL, "claude-sonnet-4-5"),
-        AiProvider::Gemini => (ai::providers::gemini::DEFAULT_BASE_URL, "gemini-2.5-flash"),
-    };
-    let base = if config.ai_base_url.is_empty() { default_url } else { config.ai_base_url.as_str() };
-    let model = if config.ai_model.is_empty() { default_model } else { config.ai_model.as_str() };
-    let mut provider = ProviderConfig::new(base, model).with_timeout(Duration::from_secs(config.ai_timeout_secs));
-    if !config.ai_api_key.is_empty() {
-        provider = provider.with_api_key(config.ai_api_key.expose());
-    }
-    let model: Arc<dyn TextModel> = match config.ai_provider {
-        AiProvider::Openai => Arc::new(OpenAiChat::new(provider)?),
-        AiProvider::Anthropic => Arc::new(AnthropicChat::new(provider)?),
-        AiProvider::Gemini => Arc::new(GeminiChat::new(provider)?),
-        AiProvider::Offline => Arc::new(offline()),
-    };
-    Ok(model)
-}
 
 /// A text model with what it costs.
 #[derive(Clone)]
@@ -72,6 +43,11 @@ pub struct TextPlan {
 }
 
 impl TextPlan {
+    /// The Offline provider answers: functions build their labelled offline drafts instead of asking it.
+    pub fn is_offline(&self) -> bool {
+        self.primary.model.model_id() == ai::providers::offline::MODEL_ID
+    }
+
     /// SPEC.md §7: `max(min_credits, ceil(tokens / tokens_per_credit))`, at the rate of the model that answered.
     pub fn credits(&self, pick: &ModelPick, usage: &TokenUsage) -> i64 {
         domain::credits::text_credits(usage.total(), pick.tokens_per_credit, self.min_credits)

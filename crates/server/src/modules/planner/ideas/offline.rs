@@ -3,18 +3,7 @@
 
 use domain::outline::{Outline, Section};
 
-/// One idea as `generate_ideas` saves it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IdeaDraft {
-    pub title: String,
-    pub description: String,
-    pub content_type: String,
-    pub content_structure: String,
-    pub primary_keywords: Vec<String>,
-    pub covered_keywords: Vec<String>,
-    pub outline: Outline,
-    pub target_word_count: i32,
-}
+use super::dto::IdeaDraft;
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();

@@ -1,27 +1,12 @@
-//! What every AI function shares: calling the model for JSON with one repair retry (and the fallback model when
-//! the main one fails), turning provider errors into retryable or permanent job errors, and pricing the answer.
-
-use std::sync::Arc;
+//! Calling a text model for JSON with one repair retry (and the fallback model when the main one fails), turning
+//! provider errors into retryable or permanent job errors, and pricing the answer.
 
 use ai::parse::ParseError;
-use ai::{AiError, TextModel, TextRequest, TextResponse};
+use ai::{AiError, TextRequest, TextResponse};
 use jobs::JobError;
-use sea_orm::DatabaseConnection;
 use serde::de::DeserializeOwned;
 
 use super::models::{ModelPick, TextPlan};
-use crate::events::Events;
-use crate::security::cipher::Cipher;
-
-/// What a running AI function may use.
-pub struct AiDeps {
-    pub db: DatabaseConnection,
-    pub events: Events,
-    /// The configured model, used when the catalogue names none.
-    pub model: Arc<dyn TextModel>,
-    pub cipher: Arc<Cipher>,
-    pub images: Arc<dyn crate::storage::ImageStore>,
-}
 
 /// Provider failures: rate limits, 5xx, timeouts and network trouble are worth a later retry; the rest (bad key,
 /// bad request, refused content) will fail again and end the task with the reason.
@@ -110,6 +95,7 @@ async fn call_json_on<T: DeserializeOwned>(
         }
     };
     let first = pick.model.generate(request).await.map_err(Failure::Provider)?;
+    answered(&first);
     let hint = match read(&first.text) {
         Ok(value) => return Ok((value, first)),
         Err(reason) => format!(
@@ -120,6 +106,7 @@ async fn call_json_on<T: DeserializeOwned>(
     let mut repair = request.clone();
     repair.prompt = format!("{}\n\n{hint}", request.prompt);
     let mut second = pick.model.generate(&repair).await.map_err(Failure::Provider)?;
+    answered(&second);
     second.usage.input_tokens += first.usage.input_tokens;
     second.usage.output_tokens += first.usage.output_tokens;
     match read(&second.text) {
@@ -131,34 +118,14 @@ async fn call_json_on<T: DeserializeOwned>(
     }
 }
 
-/// A worth-retrying job error from any displayable failure (database, storage).
-pub fn retry(error: impl std::fmt::Display) -> JobError {
-    JobError::Retryable(error.to_string())
-}
-
-/// A job error that ends the task with `code` and the reason.
-pub fn permanent(code: &str, message: impl Into<String>) -> JobError {
-    JobError::Permanent { code: code.into(), message: message.into() }
-}
-
-/// The idempotency key of a job's charge: a re-run of the job finds it and never charges twice.
-pub fn charge_key(task: &db::entities::task::Model) -> String {
-    format!("job:{}:charge", task.id)
-}
-
-/// When a job's results were already saved (the worker stopped before recording success), the re-run ends here.
-pub async fn already_saved(
-    deps: &AiDeps,
-    task: &db::entities::task::Model,
-) -> Result<Option<jobs::JobOutput>, JobError> {
-    if crate::modules::billing::ledger::key_used(&deps.db, task.account_id, &charge_key(task)).await.map_err(retry)? {
-        return Ok(Some(jobs::JobOutput {
-            result: serde_json::json!({"already_saved": true}),
-            cost_credits: 0,
-            message: "Already saved.".into(),
-        }));
-    }
-    Ok(None)
+/// Every model call leaves a line with the model and its tokens (inside the job's span, so under its task id).
+fn answered(response: &TextResponse) {
+    tracing::info!(
+        model = %response.model,
+        tokens_in = response.usage.input_tokens,
+        tokens_out = response.usage.output_tokens,
+        "model answered"
+    );
 }
 
 /// What a text function used, summed over its model calls.
@@ -183,42 +150,5 @@ impl Spend {
         self.tokens_out += answer.response.usage.output_tokens;
         self.cost_usd_micros += answer.cost_usd_micros;
         self.model.clone_from(&answer.response.model);
-    }
-}
-
-/// Charges a job's spend inside the transaction that saves its results (so both commit or neither does).
-/// Not enough credits ends the task with the reason; nothing is saved since the caller's transaction rolls back.
-pub async fn charge_job<C: sea_orm::ConnectionTrait>(
-    txn: &C,
-    task: &db::entities::task::Model,
-    operation: &str,
-    description: String,
-    spend: &Spend,
-) -> Result<crate::modules::billing::ledger::Outcome, JobError> {
-    use crate::modules::billing::ledger::{self, Charge, Usage};
-    let charge = Charge {
-        account_id: task.account_id,
-        amount: spend.credits,
-        kind: "deduction",
-        idempotency_key: charge_key(task),
-        reference: Some(format!("task:{}", task.id)),
-        description,
-        usage: Some(Usage {
-            site_id: task.site_id,
-            operation: operation.into(),
-            model: Some(spend.model.clone()),
-            tokens_in: i64::try_from(spend.tokens_in).unwrap_or(i64::MAX),
-            tokens_out: i64::try_from(spend.tokens_out).unwrap_or(i64::MAX),
-            cost_usd_micros: spend.cost_usd_micros,
-            related: Some(("task".into(), task.id)),
-        }),
-    };
-    match ledger::charge_in(txn, &charge).await {
-        Ok(outcome) => Ok(outcome),
-        Err(crate::http::AppError::InsufficientCredits { required, available }) => Err(permanent(
-            "INSUFFICIENT_CREDITS",
-            format!("Not enough credits: {required} required, {available} available. Nothing was saved."),
-        )),
-        Err(other) => Err(retry(other)),
     }
 }

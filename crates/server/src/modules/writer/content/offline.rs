@@ -3,18 +3,7 @@
 
 use domain::outline::Outline;
 
-/// An article as `generate_content` saves it (before sanitising).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ArticleDraft {
-    pub title: String,
-    pub meta_title: String,
-    pub meta_description: String,
-    pub html: String,
-    pub primary_keyword: String,
-    pub secondary_keywords: Vec<String>,
-    pub tags: Vec<String>,
-    pub categories: Vec<String>,
-}
+use super::dto::ArticleDraft;
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
