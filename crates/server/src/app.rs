@@ -21,7 +21,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Config;
 use crate::http::{self, openapi::ApiDoc};
 use crate::modules;
-pub use crate::state::AppState;
+use crate::state::AppState;
 
 /// Every documented API route. The OpenAPI document is derived from exactly this router.
 pub fn api_router() -> OpenApiRouter<AppState> {

@@ -39,7 +39,7 @@ pub fn refused(error: LedgerError) -> JobError {
 }
 
 /// What one model-backed job spent, as the usage log records it.
-pub fn usage_of(task: &task::Model, operation: &str, spend: &Spend) -> Usage {
+fn usage_of(task: &task::Model, operation: &str, spend: &Spend) -> Usage {
     Usage {
         site_id: task.site_id,
         operation: operation.into(),

@@ -3,10 +3,9 @@
 //! trouble (no model, a provider error) falls back to lexical clustering rather than failing the job.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
+use ai::Embedder;
 use ai::providers::OpenAiEmbeddings;
-use ai::{Embedder, ProviderConfig};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use chrono::Utc;
@@ -16,6 +15,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::deps::AiDeps;
+use super::models::provider_config;
 use crate::modules::ai_settings::catalogue;
 
 /// Texts per provider request.
@@ -52,22 +52,13 @@ async fn embedder(deps: &AiDeps) -> Option<(Box<dyn Embedder>, u64)> {
             return None;
         }
     };
-    let base = if resolved.provider.base_url.is_empty() {
-        ai::providers::openai::DEFAULT_BASE_URL.to_owned()
-    } else {
-        resolved.provider.base_url.clone()
-    };
-    let mut config = ProviderConfig::new(base, resolved.model.model_id.clone())
-        .with_timeout(Duration::from_secs(u64::try_from(resolved.provider.timeout_secs).unwrap_or(120)));
-    if let Some(sealed) = &resolved.provider.api_key_cipher {
-        match deps.cipher.open(sealed) {
-            Ok(key) => config = config.with_api_key(key),
-            Err(error) => {
-                tracing::warn!(%error, "the embedding provider's key cannot be opened; clustering by wording only");
-                return None;
-            }
+    let config = match provider_config(&resolved, &deps.cipher, ai::providers::openai::DEFAULT_BASE_URL) {
+        Ok(config) => config,
+        Err(error) => {
+            tracing::warn!(%error, "the embedding provider cannot be used; clustering by wording only");
+            return None;
         }
-    }
+    };
     let tpc = u64::try_from(resolved.model.tokens_per_credit).unwrap_or(100_000).max(1);
     OpenAiEmbeddings::new(config).ok().map(|e| (Box::new(e) as Box<dyn Embedder>, tpc))
 }

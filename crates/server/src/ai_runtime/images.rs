@@ -2,14 +2,14 @@
 //! catalogue's default image model, else the Offline provider's title card (1 credit).
 
 use std::sync::Arc;
-use std::time::Duration;
 
+use ai::ImageModel;
 use ai::providers::{OfflineImages, OpenAiImages, RunwareImages};
-use ai::{ImageModel, ProviderConfig};
 use jobs::JobError;
 use sea_orm::ConnectionTrait;
 
 use super::deps::{permanent, retry};
+use super::models::provider_config;
 use crate::http::AppError;
 use crate::modules::ai_settings::catalogue::{self, Resolved};
 use crate::security::cipher::Cipher;
@@ -47,28 +47,13 @@ pub async fn image_plan<C: ConnectionTrait>(db: &C, cipher: &Cipher) -> Result<I
     let Some(r) = resolved else {
         return Ok(ImagePick { model: Arc::new(OfflineImages::new()), credits_per_image: 1, usd_micros_per_image: 0 });
     };
-    let setup = |e: String| permanent("AI_CONFIGURATION", e);
-    let provider = &r.provider;
-    let config = |default: &str| -> Result<ProviderConfig, JobError> {
-        let base = if provider.base_url.is_empty() { default.to_owned() } else { provider.base_url.clone() };
-        let mut config = ProviderConfig::new(base, r.model.model_id.clone())
-            .with_timeout(Duration::from_secs(u64::try_from(provider.timeout_secs).unwrap_or(120)));
-        if let Some(sealed) = &provider.api_key_cipher {
-            let key = cipher
-                .open(sealed)
-                .map_err(|e| setup(format!("the API key of provider '{}' cannot be used: {e}", provider.slug)))?;
-            config = config.with_api_key(key);
+    let setup = |e: ai::AiError| permanent("AI_CONFIGURATION", e.to_string());
+    let config = |default: &str| provider_config(&r, cipher, default).map_err(setup);
+    let model: Arc<dyn ImageModel> = match r.provider.kind.as_str() {
+        "openai" => {
+            Arc::new(OpenAiImages::new(config(ai::providers::openai_images::DEFAULT_BASE_URL)?).map_err(setup)?)
         }
-        Ok(config)
-    };
-    let model: Arc<dyn ImageModel> = match provider.kind.as_str() {
-        "openai" => Arc::new(
-            OpenAiImages::new(config(ai::providers::openai_images::DEFAULT_BASE_URL)?)
-                .map_err(|e| setup(e.to_string()))?,
-        ),
-        "runware" => Arc::new(
-            RunwareImages::new(config(ai::providers::runware::DEFAULT_BASE_URL)?).map_err(|e| setup(e.to_string()))?,
-        ),
+        "runware" => Arc::new(RunwareImages::new(config(ai::providers::runware::DEFAULT_BASE_URL)?).map_err(setup)?),
         _ => Arc::new(OfflineImages::new()),
     };
     Ok(ImagePick {

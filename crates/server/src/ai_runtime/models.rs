@@ -105,22 +105,25 @@ fn pick(resolved: &Resolved, cipher: &Cipher) -> Result<ModelPick, AiError> {
     })
 }
 
-fn build_text(resolved: &Resolved, cipher: &Cipher) -> Result<Arc<dyn TextModel>, AiError> {
+/// The client settings of a catalogue model: its provider's base URL (else `default_url`), timeout and opened key.
+/// Text, image and embedding models all start here.
+pub fn provider_config(resolved: &Resolved, cipher: &Cipher, default_url: &str) -> Result<ProviderConfig, AiError> {
     let provider = &resolved.provider;
-    let base =
-        |default: &str| if provider.base_url.is_empty() { default.to_owned() } else { provider.base_url.clone() };
-    let config = |default: &str| -> Result<ProviderConfig, AiError> {
-        let mut config = ProviderConfig::new(base(default), resolved.model.model_id.clone())
-            .with_timeout(Duration::from_secs(u64::try_from(provider.timeout_secs).unwrap_or(120)));
-        if let Some(sealed) = &provider.api_key_cipher {
-            let key = cipher.open(sealed).map_err(|e| {
-                AiError::Configuration(format!("the API key of provider '{}' cannot be used: {e}", provider.slug))
-            })?;
-            config = config.with_api_key(key);
-        }
-        Ok(config)
-    };
-    Ok(match provider.kind.as_str() {
+    let base = if provider.base_url.is_empty() { default_url.to_owned() } else { provider.base_url.clone() };
+    let mut config = ProviderConfig::new(base, resolved.model.model_id.clone())
+        .with_timeout(Duration::from_secs(u64::try_from(provider.timeout_secs).unwrap_or(120)));
+    if let Some(sealed) = &provider.api_key_cipher {
+        let key = cipher.open(sealed).map_err(|e| {
+            AiError::Configuration(format!("the API key of provider '{}' cannot be used: {e}", provider.slug))
+        })?;
+        config = config.with_api_key(key);
+    }
+    Ok(config)
+}
+
+fn build_text(resolved: &Resolved, cipher: &Cipher) -> Result<Arc<dyn TextModel>, AiError> {
+    let config = |default: &str| provider_config(resolved, cipher, default);
+    Ok(match resolved.provider.kind.as_str() {
         "offline" => Arc::new(offline()),
         "openai" => Arc::new(OpenAiChat::new(config(ai::providers::openai::DEFAULT_BASE_URL)?)?),
         "anthropic" => Arc::new(AnthropicChat::new(config(ai::providers::anthropic::DEFAULT_BASE_URL)?)?),

@@ -53,14 +53,14 @@ fn key_of(state: &AppState, headers: &HeaderMap) -> Option<String> {
 /// built from, so the scope sits on the action itself and no list of paths has to follow the routes. Clients see
 /// it in the schema too.
 #[derive(Debug, Default)]
-pub struct ActionScopes(HashMap<(Method, String), Scope>);
+pub struct ActionScopes(HashMap<String, Vec<(Method, Scope)>>);
 
 /// The operation extension naming a route's own scope.
 pub const SCOPE_EXTENSION: &str = "x-throttle-scope";
 
 impl ActionScopes {
     pub fn from_openapi(document: &utoipa::openapi::OpenApi) -> Self {
-        let mut scopes = HashMap::new();
+        let mut scopes: HashMap<String, Vec<(Method, Scope)>> = HashMap::new();
         for (path, item) in &document.paths.paths {
             let operations = [
                 (Method::GET, &item.get),
@@ -76,14 +76,14 @@ impl ActionScopes {
                     Some("images") => Scope::Images,
                     _ => continue,
                 };
-                scopes.insert((method, path.clone()), scope);
+                scopes.entry(path.clone()).or_default().push((method, scope));
             }
         }
         Self(scopes)
     }
 
     fn of(&self, method: &Method, matched: &str) -> Option<Scope> {
-        self.0.get(&(method.clone(), matched.to_owned())).copied()
+        self.0.get(matched)?.iter().find(|(m, _)| m == method).map(|(_, scope)| *scope)
     }
 }
 
@@ -99,8 +99,8 @@ pub async fn per_user(
         return next.run(request).await;
     };
     // A route with a scope of its own counts there instead (it runs after routing, so the route is known).
-    let matched = request.extensions().get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_owned());
-    let scope = matched.and_then(|m| actions.of(request.method(), &m)).unwrap_or(scope);
+    let matched = request.extensions().get::<axum::extract::MatchedPath>();
+    let scope = matched.and_then(|m| actions.of(request.method(), m.as_str())).unwrap_or(scope);
     let Some(key) = key_of(&state, request.headers()) else {
         return next.run(request).await;
     };

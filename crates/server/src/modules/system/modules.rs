@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use super::switches::{MODULES, SwitchCache, get};
+use super::switches::{MODULES, SwitchCache, get};
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
 use crate::http::tenant::Caller;

@@ -205,10 +205,10 @@ pub async fn save_generated<C: ConnectionTrait>(
     source: &str,
 ) -> Result<usize, sea_orm::DbErr> {
     let now = Utc::now();
-    let mut count = 0;
+    let mut rows = Vec::new();
     for (c, drafts) in made {
         for d in drafts {
-            content_idea::Entity::insert(content_idea::ActiveModel {
+            rows.push(content_idea::ActiveModel {
                 id: NotSet,
                 account_id: Set(c.account_id),
                 site_id: Set(c.site_id),
@@ -226,11 +226,12 @@ pub async fn save_generated<C: ConnectionTrait>(
                 source: Set(source.into()),
                 created_at: Set(now),
                 updated_at: Set(now),
-            })
-            .exec_without_returning(txn)
-            .await?;
-            count += 1;
+            });
         }
+    }
+    let count = rows.len();
+    if count > 0 {
+        content_idea::Entity::insert_many(rows).exec_without_returning(txn).await?;
     }
     if let Some((first, _)) = made.first() {
         let ids: Vec<i64> = made.iter().map(|(c, _)| c.id).collect();

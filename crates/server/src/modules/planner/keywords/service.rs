@@ -610,7 +610,7 @@ pub async fn start_auto_cluster(
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {
     use crate::modules::planner::clusters::dto::AutoClusterJob;
     use jobs::JobInput;
-    let (kind, max_keywords) = (AutoClusterJob::KIND, AutoClusterJob::MAX_KEYWORDS);
+    let max_keywords = AutoClusterJob::MAX_KEYWORDS;
     caller.require_write()?;
     let sector = match caller.sector(&state.db, input.sector_id).await {
         Err(AppError::NotFound(_)) => return Err(AppError::field("sector_id", "No such sector.")),
@@ -647,7 +647,7 @@ pub async fn start_auto_cluster(
             format!("This sector has {count} new keywords; cluster at most {max_keywords} at a time by choosing them."),
         ));
     }
-    let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, kind).await?.min_credits;
+    let min = crate::modules::ai_settings::catalogue::setting_for(&state.db, AutoClusterJob::KIND).await?.min_credits;
     let job = AutoClusterJob { sector_id: sector.id, keyword_ids: input.ids };
     crate::modules::tasks::service::start(state, caller, Some(sector.site_id), &job, min).await
 }

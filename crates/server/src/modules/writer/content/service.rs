@@ -266,34 +266,44 @@ pub async fn save_generated<C: ConnectionTrait>(
     Ok(ids)
 }
 
-/// Moves articles whose images are all generated from `draft` to `review`; answers the ids that moved.
+/// Moves articles whose images are all generated from `draft` to `review`; answers the ids that moved. Three
+/// statements whatever the number of articles.
 pub async fn review_when_illustrated<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
     content_ids: impl IntoIterator<Item = i64>,
 ) -> Result<Vec<i64>, sea_orm::DbErr> {
-    let mut moved = Vec::new();
-    for content_id in content_ids {
-        let open = image::Entity::find()
-            .filter(image::Column::AccountId.eq(account_id))
-            .filter(image::Column::ContentId.eq(content_id))
-            .filter(image::Column::Status.ne("generated"))
-            .one(db)
-            .await?;
-        if open.is_some() {
-            continue;
-        }
-        let result = content::Entity::update_many()
+    use sea_orm::QuerySelect;
+    let candidates: Vec<i64> = content_ids.into_iter().collect();
+    let waiting: Vec<i64> = image::Entity::find()
+        .select_only()
+        .column(image::Column::ContentId)
+        .distinct()
+        .filter(image::Column::AccountId.eq(account_id))
+        .filter(image::Column::ContentId.is_in(candidates.iter().copied()))
+        .filter(image::Column::Status.ne("generated"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ready: Vec<i64> = candidates.into_iter().filter(|id| !waiting.contains(id)).collect();
+    let moved: Vec<i64> = content::Entity::find()
+        .select_only()
+        .column(content::Column::Id)
+        .filter(content::Column::AccountId.eq(account_id))
+        .filter(content::Column::Status.eq("draft"))
+        .filter(content::Column::Id.is_in(ready))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if !moved.is_empty() {
+        content::Entity::update_many()
             .col_expr(content::Column::Status, sea_orm::sea_query::Expr::value("review"))
             .col_expr(content::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
             .filter(content::Column::AccountId.eq(account_id))
-            .filter(content::Column::Id.eq(content_id))
             .filter(content::Column::Status.eq("draft"))
+            .filter(content::Column::Id.is_in(moved.iter().copied()))
             .exec(db)
             .await?;
-        if result.rows_affected > 0 {
-            moved.push(content_id);
-        }
     }
     Ok(moved)
 }

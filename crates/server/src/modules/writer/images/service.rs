@@ -268,13 +268,13 @@ pub async fn save_prompts<C: ConnectionTrait>(
         .exec(txn)
         .await?;
     let now = Utc::now();
-    let mut created = 0;
+    let mut rows = Vec::new();
     for (position, subject) in std::iter::once(&subjects.featured).chain(subjects.inline.iter()).enumerate() {
         let position = i32::try_from(position).unwrap_or(0);
         if kept.contains(&position) {
             continue;
         }
-        image::Entity::insert(image::ActiveModel {
+        rows.push(image::ActiveModel {
             account_id: Set(article.account_id),
             site_id: Set(article.site_id),
             sector_id: Set(article.sector_id),
@@ -287,10 +287,11 @@ pub async fn save_prompts<C: ConnectionTrait>(
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        })
-        .exec_without_returning(txn)
-        .await?;
-        created += 1;
+        });
+    }
+    let created = rows.len();
+    if created > 0 {
+        image::Entity::insert_many(rows).exec_without_returning(txn).await?;
     }
     Ok(created)
 }
