@@ -152,7 +152,7 @@ async fn serve(config: Config, with_worker: bool) -> anyhow::Result<()> {
     );
     if state.config.demo_account
         && db::Backend::from_url(&state.config.database_url()).ok() == Some(db::Backend::Sqlite)
-        && let Some(demo) = crate::modules::account::demo::ensure(&state).await?
+        && let Some(demo) = crate::modules::account::demo::ensure(&state.db).await?
     {
         println!(
             "\n  Demo account ready. Sign in at http://{address}/ with\n    email:    {}\n    password: {}\n  \

@@ -8,10 +8,12 @@ use axum::http::request::Parts;
 use db::entities::{account, sector, site, site_user_access, user};
 use db::tenancy::{find_scoped, scoped};
 use domain::Role;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select,
+};
 
 use super::AppError;
-use crate::security::jwt::TokenError;
+use crate::security::jwt::{Keys, TokenError};
 use crate::security::token;
 use crate::state::AppState;
 
@@ -53,9 +55,9 @@ impl FromRequestParts<AppState> for Caller {
             unauthorized("NOT_AUTHENTICATED", "Sign in to continue: send `Authorization: Bearer <token>`.")
         })?;
         let caller = if let Some(jwt) = header.strip_prefix("Bearer ") {
-            from_jwt(state, jwt.trim()).await?
+            from_jwt(&state.db, &state.keys, jwt.trim()).await?
         } else if let Some(key) = header.strip_prefix("ApiKey ") {
-            from_api_key(state, key.trim()).await?
+            from_api_key(&state.db, key.trim()).await?
         } else {
             return Err(unauthorized("NOT_AUTHENTICATED", "Use `Authorization: Bearer <token>` or `ApiKey <key>`."));
         };
@@ -64,8 +66,8 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-async fn from_jwt(state: &AppState, jwt: &str) -> Result<Caller, AppError> {
-    let claims = state.keys.verify(jwt).map_err(|e| match e {
+async fn from_jwt(db: &DatabaseConnection, keys: &Keys, jwt: &str) -> Result<Caller, AppError> {
+    let claims = keys.verify(jwt).map_err(|e| match e {
         TokenError::Expired => {
             unauthorized("TOKEN_EXPIRED", "Your session expired; refresh the token or sign in again.")
         }
@@ -75,7 +77,7 @@ async fn from_jwt(state: &AppState, jwt: &str) -> Result<Caller, AppError> {
         claims.sub.parse().map_err(|_| unauthorized("TOKEN_INVALID", "The access token is not valid."))?;
     let (user, account) = user::Entity::find_by_id(user_id)
         .find_also_related(account::Entity)
-        .one(&state.db)
+        .one(db)
         .await?
         .and_then(|(user, account)| account.map(|a| (user, a)))
         .filter(|(user, _)| user.account_id == claims.acc)
@@ -89,17 +91,17 @@ async fn from_jwt(state: &AppState, jwt: &str) -> Result<Caller, AppError> {
     Ok(Caller { user_id: Some(user.id), account_id: account.id, role, key_site_id: None })
 }
 
-async fn from_api_key(state: &AppState, key: &str) -> Result<Caller, AppError> {
+async fn from_api_key(db: &DatabaseConnection, key: &str) -> Result<Caller, AppError> {
     let invalid = || unauthorized("API_KEY_INVALID", "The API key is not valid.");
     if key.is_empty() {
         return Err(invalid());
     }
     let site = site::Entity::find()
         .filter(site::Column::ApiKeyHash.eq(token::digest(key)))
-        .one(&state.db)
+        .one(db)
         .await?
         .ok_or_else(invalid)?;
-    let account = account::Entity::find_by_id(site.account_id).one(&state.db).await?.ok_or_else(invalid)?;
+    let account = account::Entity::find_by_id(site.account_id).one(db).await?.ok_or_else(invalid)?;
     ensure_account_active(&account)?;
     // A site key acts like an editor confined to its site (the WordPress bridge and scripts).
     Ok(Caller { user_id: None, account_id: account.id, role: Role::Editor, key_site_id: Some(site.id) })

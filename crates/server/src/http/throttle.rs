@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, Method};
 
 use super::AppError;
 pub use super::limits::{Allowance, Limit, Limiters, Scope};
+use crate::security::jwt::Keys;
 use crate::state::AppState;
 
 /// Sign-in flows, throttled per address and account by their handlers instead.
@@ -39,10 +40,10 @@ pub fn scope_of(method: &axum::http::Method, path: &str) -> Option<Scope> {
 
 /// The throttling key of a request: a verified token's subject or the API key's digest, from the credentials
 /// alone (no database round trip). `None` without valid credentials: authentication refuses those next.
-fn key_of(state: &AppState, headers: &HeaderMap) -> Option<String> {
+fn key_of(keys: &Keys, headers: &HeaderMap) -> Option<String> {
     let header = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok())?;
     if let Some(token) = header.strip_prefix("Bearer ") {
-        state.keys.verify(token.trim()).ok().map(|c| format!("u:{}", c.sub))
+        keys.verify(token.trim()).ok().map(|c| format!("u:{}", c.sub))
     } else {
         header.strip_prefix("ApiKey ").map(|key| format!("k:{}", crate::security::token::digest(key.trim())))
     }
@@ -101,7 +102,7 @@ pub async fn per_user(
     // A route with a scope of its own counts there instead (it runs after routing, so the route is known).
     let matched = request.extensions().get::<axum::extract::MatchedPath>();
     let scope = matched.and_then(|m| actions.of(request.method(), m.as_str())).unwrap_or(scope);
-    let Some(key) = key_of(&state, request.headers()) else {
+    let Some(key) = key_of(&state.keys, request.headers()) else {
         return next.run(request).await;
     };
     match state.limiters.scope(scope).check(&key) {

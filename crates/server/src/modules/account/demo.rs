@@ -2,13 +2,12 @@
 
 use db::entities::account;
 use domain::{Email, Role};
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use super::service::{NewAccount, provision};
 use crate::http::tenant::Caller;
 use crate::modules::sites::dto::{SelectSectorsIn, SiteIn};
 use crate::security::password;
-use crate::state::AppState;
 
 pub const DEMO_EMAIL: &str = "demo@igny8.local";
 
@@ -27,13 +26,13 @@ pub fn readable_password() -> String {
 }
 
 /// Creates the demo account when the database has no account at all; `None` otherwise.
-pub async fn ensure(state: &AppState) -> anyhow::Result<Option<DemoLogin>> {
-    if account::Entity::find().count(&state.db).await? > 0 {
+pub async fn ensure(db: &DatabaseConnection) -> anyhow::Result<Option<DemoLogin>> {
+    if account::Entity::find().count(db).await? > 0 {
         return Ok(None);
     }
     let secret = readable_password();
     let (account, user) = provision(
-        &state.db,
+        db,
         NewAccount {
             name: "Demo Agency".into(),
             email: Email::parse(DEMO_EMAIL)?,
@@ -47,7 +46,7 @@ pub async fn ensure(state: &AppState) -> anyhow::Result<Option<DemoLogin>> {
     .await?;
     let caller = Caller { user_id: Some(user.id), account_id: account.id, role: Role::Owner, key_site_id: None };
     let site = crate::modules::sites::service::create(
-        &state.db,
+        db,
         &caller,
         SiteIn {
             name: "Demo Garden Blog".into(),
@@ -58,11 +57,11 @@ pub async fn ensure(state: &AppState) -> anyhow::Result<Option<DemoLogin>> {
         },
     )
     .await?;
-    let templates = crate::modules::catalog::service::industries(&state.db, site.industry_id).await?;
+    let templates = crate::modules::catalog::service::industries(db, site.industry_id).await?;
     let sector_slugs =
         templates.first().map(|i| i.sectors.iter().take(3).map(|s| s.slug.clone()).collect()).unwrap_or_default();
     crate::modules::sites::service::select_sectors(
-        &state.db,
+        db,
         &caller,
         site.id,
         SelectSectorsIn { industry_slug: "home-garden".into(), sector_slugs },

@@ -53,7 +53,7 @@ async fn invite(
     caller: Caller,
     Json(input): Json<InviteIn>,
 ) -> Result<Created<TeamMemberOut>, AppError> {
-    team::invite(&state, &caller, input).await.map(Created)
+    team::invite(&state.db, &state.mailer, &state.config.public_url(), &caller, input).await.map(Created)
 }
 
 /// One team member.
@@ -85,7 +85,7 @@ async fn update_member(
     Path(id): Path<i64>,
     Json(input): Json<MemberUpdateIn>,
 ) -> Result<Data<TeamMemberOut>, AppError> {
-    team::update(&state, &caller, id, input).await.map(Data)
+    team::update(&state.db, &caller, id, input).await.map(Data)
 }
 
 /// Remove a member from the account (owners and admins; never yourself or the last owner).
@@ -97,5 +97,5 @@ async fn remove_member(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<NoContent, AppError> {
-    team::remove(&state, &caller, id).await.map(|()| NoContent)
+    team::remove(&state.db, &caller, id).await.map(|()| NoContent)
 }

@@ -9,16 +9,16 @@ use db::entities::{one_time_token, site_user_access, user};
 use db::tenancy::{find_scoped, scoped};
 use domain::{Email, Role};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::dto::{InviteIn, MemberUpdateIn, TeamMemberOut};
 use super::limits;
 use crate::http::AppError;
 use crate::http::tenant::Caller;
+use crate::mail::Mailer;
 use crate::security::token;
-use crate::state::AppState;
 
 pub const INVITE_TTL: Duration = Duration::days(7);
 
@@ -104,11 +104,16 @@ async fn replace_grants<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn invite(state: &AppState, caller: &Caller, input: InviteIn) -> Result<TeamMemberOut, AppError> {
+pub async fn invite(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    public_url: &str,
+    caller: &Caller,
+    input: InviteIn,
+) -> Result<TeamMemberOut, AppError> {
     caller.require_admin()?;
     let email = Email::parse(&input.email).map_err(|e| AppError::field("email", e.to_string()))?;
     check_assignable(caller, input.role)?;
-    let db = &state.db;
     check_sites(db, caller, &input.site_ids).await?;
     let txn = db::begin_write(db).await?;
     limits::check_users(&txn, caller.account_id, 1).await?;
@@ -148,13 +153,13 @@ pub async fn invite(state: &AppState, caller: &Caller, input: InviteIn) -> Resul
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    let link = format!("{}/reset-password?token={secret}&invite=1", state.config.public_url());
+    let link = format!("{}/reset-password?token={secret}&invite=1", public_url);
     let body = format!(
         "You have been invited to IGNY8 as {}.\n\nSet your password to join: {link}\n\nThe link works for 7 days. \
          If you did not expect this, ignore this mail.\n",
         input.role
     );
-    state.mailer.send(db, email.as_str(), "You are invited to IGNY8", &body).await?;
+    mailer.send(db, email.as_str(), "You are invited to IGNY8", &body).await?;
     member(db, caller, invited.id).await
 }
 
@@ -169,13 +174,12 @@ async fn other_active_owners<C: ConnectionTrait>(db: &C, account_id: i64, except
 }
 
 pub async fn update(
-    state: &AppState,
+    db: &DatabaseConnection,
     caller: &Caller,
     id: i64,
     input: MemberUpdateIn,
 ) -> Result<TeamMemberOut, AppError> {
     caller.require_admin()?;
-    let db = &state.db;
     let target = find_scoped::<user::Entity, _>(db, caller.account_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("Team member"))?;
@@ -227,9 +231,8 @@ pub async fn update(
     member(db, caller, id).await
 }
 
-pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+pub async fn remove(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<(), AppError> {
     caller.require_admin()?;
-    let db = &state.db;
     let target = find_scoped::<user::Entity, _>(db, caller.account_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("Team member"))?;

@@ -38,7 +38,7 @@ async fn register(
     Json(input): Json<RegisterIn>,
 ) -> Result<Response, AppError> {
     let allowance = state.limiters.auth_ip.check(&ip.to_string())?;
-    Ok(allowance.apply(service::register(&state, input).await.map(Created)))
+    Ok(allowance.apply(service::register(&state.db, &state.keys, input).await.map(Created)))
 }
 
 /// Sign in with email and password.
@@ -51,7 +51,7 @@ async fn login(
     Json(input): Json<LoginIn>,
 ) -> Result<Response, AppError> {
     let allowance = state.limiters.strict(ip, input.email.trim())?;
-    Ok(allowance.apply(service::login(&state, input).await.map(Data)))
+    Ok(allowance.apply(service::login(&state.db, &state.keys, input).await.map(Data)))
 }
 
 /// Exchange a refresh token for a new access and refresh token. A refresh token works once; presenting it
@@ -64,14 +64,14 @@ async fn refresh(
     Json(input): Json<RefreshIn>,
 ) -> Result<Response, AppError> {
     let allowance = state.limiters.auth_ip.check(&ip.to_string())?;
-    Ok(allowance.apply(sessions::rotate(&state, input.refresh.trim()).await.map(Data)))
+    Ok(allowance.apply(sessions::rotate(&state.db, &state.keys, input.refresh.trim()).await.map(Data)))
 }
 
 /// Sign out: the refresh token's whole session family stops working.
 #[utoipa::path(post, path = "/logout", tag = "auth", request_body = RefreshIn,
     responses((status = 200, body = Envelope<Done>)))]
 async fn logout(State(state): State<AppState>, Json(input): Json<RefreshIn>) -> Result<WithMessage<Done>, AppError> {
-    service::logout(&state, input.refresh.trim()).await?;
+    service::logout(&state.db, input.refresh.trim()).await?;
     Ok(Data(Done { ok: true }).with_message("Signed out."))
 }
 
@@ -79,7 +79,7 @@ async fn logout(State(state): State<AppState>, Json(input): Json<RefreshIn>) -> 
 #[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Envelope<MeOut>), (status = 401, body = ErrorBody)))]
 async fn me(State(state): State<AppState>, caller: Caller) -> Result<Data<MeOut>, AppError> {
-    service::me(&state, &caller).await.map(Data)
+    service::me(&state.db, &caller).await.map(Data)
 }
 
 /// Change your first or last name.
@@ -90,7 +90,7 @@ async fn update_me(
     caller: Caller,
     Json(input): Json<MeIn>,
 ) -> Result<Data<MeOut>, AppError> {
-    service::update_me(&state, &caller, input).await.map(Data)
+    service::update_me(&state.db, &caller, input).await.map(Data)
 }
 
 /// Change your password; other sessions are signed out and a new one starts.
@@ -101,7 +101,7 @@ async fn change_password(
     caller: Caller,
     Json(input): Json<PasswordChangeIn>,
 ) -> Result<Data<SessionOut>, AppError> {
-    service::change_password(&state, &caller, input).await.map(Data)
+    service::change_password(&state.db, &state.keys, &caller, input).await.map(Data)
 }
 
 /// Ask for a password-reset mail. The answer never says whether the email has an account.
@@ -114,7 +114,7 @@ async fn request_reset(
 ) -> Result<Response, AppError> {
     let allowance = state.limiters.strict(ip, input.email.trim())?;
     let message = "If an account uses this email, a reset link is on its way.";
-    let result = service::request_reset(&state, &input.email).await;
+    let result = service::request_reset(&state.db, &state.mailer, &state.config.public_url(), &input.email).await;
     Ok(allowance.apply(result.map(|()| Data(Done { ok: true }).with_message(message))))
 }
 
@@ -127,6 +127,6 @@ async fn confirm_reset(
     Json(input): Json<ResetConfirmIn>,
 ) -> Result<Response, AppError> {
     let allowance = state.limiters.auth_ip.check(&ip.to_string())?;
-    let result = service::confirm_reset(&state, input).await;
+    let result = service::confirm_reset(&state.db, input).await;
     Ok(allowance.apply(result.map(|()| Data(Done { ok: true }).with_message("Password set; sign in with it."))))
 }

@@ -3,15 +3,16 @@
 use chrono::{Duration, Utc};
 use db::entities::{one_time_token, user};
 use domain::{Email, Role};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::dto::{LoginIn, MeIn, MeOut, PasswordChangeIn, RegisterIn, ResetConfirmIn, SessionOut};
 use super::sessions::{issue_session, revoke_user};
 use crate::http::tenant::{Caller, ensure_account_active};
 use crate::http::{AppError, FieldErrors};
+use crate::mail::Mailer;
 use crate::modules::account::service::{NewAccount, account_out, provision};
+use crate::security::jwt::Keys;
 use crate::security::{password, token};
-use crate::state::AppState;
 
 pub const RESET_TTL: Duration = Duration::hours(1);
 
@@ -19,7 +20,7 @@ fn push(errors: &mut FieldErrors, field: &str, message: impl Into<String>) {
     errors.entry(field.into()).or_default().push(message.into());
 }
 
-pub async fn register(state: &AppState, input: RegisterIn) -> Result<SessionOut, AppError> {
+pub async fn register(db: &DatabaseConnection, keys: &Keys, input: RegisterIn) -> Result<SessionOut, AppError> {
     let mut errors = FieldErrors::new();
     let email = Email::parse(&input.email).map_err(|e| push(&mut errors, "email", e.to_string())).ok();
     if let Err(message) = password::validate(&input.password, &input.email) {
@@ -51,7 +52,7 @@ pub async fn register(state: &AppState, input: RegisterIn) -> Result<SessionOut,
     });
     let password_hash = password::hash(input.password).await?;
     let (_, user) = provision(
-        &state.db,
+        db,
         NewAccount {
             name,
             email,
@@ -63,16 +64,16 @@ pub async fn register(state: &AppState, input: RegisterIn) -> Result<SessionOut,
         },
     )
     .await?;
-    issue_session(state, user).await
+    issue_session(db, keys, user).await
 }
 
 fn bad_credentials() -> AppError {
     AppError::Unauthorized { code: "INVALID_CREDENTIALS", message: "Email or password is incorrect.".into() }
 }
 
-pub async fn login(state: &AppState, input: LoginIn) -> Result<SessionOut, AppError> {
+pub async fn login(db: &DatabaseConnection, keys: &Keys, input: LoginIn) -> Result<SessionOut, AppError> {
     let email = Email::parse(&input.email).map_err(|_| bad_credentials())?;
-    let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&state.db).await?;
+    let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
     let hash = found.as_ref().and_then(|u| u.password_hash.clone());
     // Verify even when the user is unknown, so timing does not tell which emails have accounts.
     if !password::verify(input.password, hash).await {
@@ -85,21 +86,21 @@ pub async fn login(state: &AppState, input: LoginIn) -> Result<SessionOut, AppEr
             message: "This user is deactivated; ask an account owner.".into(),
         });
     }
-    let (account, _) = crate::modules::account::limits::plan_of(&state.db, user.account_id).await?;
+    let (account, _) = crate::modules::account::limits::plan_of(db, user.account_id).await?;
     ensure_account_active(&account)?;
     let mut update: user::ActiveModel = user.into();
     update.last_login_at = Set(Some(Utc::now()));
-    let user = update.update(&state.db).await?;
-    issue_session(state, user).await
+    let user = update.update(db).await?;
+    issue_session(db, keys, user).await
 }
 
-pub async fn me(state: &AppState, caller: &Caller) -> Result<MeOut, AppError> {
+pub async fn me(db: &DatabaseConnection, caller: &Caller) -> Result<MeOut, AppError> {
     let user_id = caller.user_id()?;
-    let user = user::Entity::find_by_id(user_id).one(&state.db).await?.ok_or_else(|| AppError::not_found("User"))?;
-    Ok(MeOut { user: user.into(), account: account_out(&state.db, caller.account_id).await? })
+    let user = user::Entity::find_by_id(user_id).one(db).await?.ok_or_else(|| AppError::not_found("User"))?;
+    Ok(MeOut { user: user.into(), account: account_out(db, caller.account_id).await? })
 }
 
-pub async fn update_me(state: &AppState, caller: &Caller, input: MeIn) -> Result<MeOut, AppError> {
+pub async fn update_me(db: &DatabaseConnection, caller: &Caller, input: MeIn) -> Result<MeOut, AppError> {
     let user_id = caller.user_id()?;
     let mut errors = FieldErrors::new();
     for (field, value) in [("first_name", &input.first_name), ("last_name", &input.last_name)] {
@@ -110,7 +111,7 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: MeIn) -> Result
     if !errors.is_empty() {
         return Err(AppError::fields(errors));
     }
-    let user = user::Entity::find_by_id(user_id).one(&state.db).await?.ok_or_else(|| AppError::not_found("User"))?;
+    let user = user::Entity::find_by_id(user_id).one(db).await?.ok_or_else(|| AppError::not_found("User"))?;
     let mut update: user::ActiveModel = user.into();
     if let Some(first) = input.first_name {
         update.first_name = Set(first.trim().to_owned());
@@ -119,40 +120,46 @@ pub async fn update_me(state: &AppState, caller: &Caller, input: MeIn) -> Result
         update.last_name = Set(last.trim().to_owned());
     }
     update.updated_at = Set(Utc::now());
-    update.update(&state.db).await?;
-    me(state, caller).await
+    update.update(db).await?;
+    me(db, caller).await
 }
 
 /// Checks the current password, sets the new one, ends every other session and starts a new one.
 pub async fn change_password(
-    state: &AppState,
+    db: &DatabaseConnection,
+    keys: &Keys,
     caller: &Caller,
     input: PasswordChangeIn,
 ) -> Result<SessionOut, AppError> {
     let user_id = caller.user_id()?;
-    let user = user::Entity::find_by_id(user_id).one(&state.db).await?.ok_or_else(|| AppError::not_found("User"))?;
+    let user = user::Entity::find_by_id(user_id).one(db).await?.ok_or_else(|| AppError::not_found("User"))?;
     if !password::verify(input.current_password, user.password_hash.clone()).await {
         return Err(AppError::field("current_password", "The current password is not correct."));
     }
     password::validate(&input.new_password, &user.email).map_err(|m| AppError::field("new_password", m))?;
     let hash = password::hash(input.new_password).await?;
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(db).await?;
     let mut update: user::ActiveModel = user.into();
     update.password_hash = Set(Some(hash));
     update.updated_at = Set(Utc::now());
     let user = update.update(&txn).await?;
     revoke_user(&txn, user.id).await?;
     txn.commit().await?;
-    issue_session(state, user).await
+    issue_session(db, keys, user).await
 }
 
 /// Sends a reset link when the email belongs to an active user. The answer is the same either way.
-pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError> {
+pub async fn request_reset(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    public_url: &str,
+    email: &str,
+) -> Result<(), AppError> {
     let Ok(email) = Email::parse(email) else { return Ok(()) };
     let Some(user) = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .filter(user::Column::IsActive.eq(true))
-        .one(&state.db)
+        .one(db)
         .await?
     else {
         return Ok(());
@@ -168,30 +175,30 @@ pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&state.db)
+    .insert(db)
     .await?;
-    let link = format!("{}/reset-password?token={secret}", state.config.public_url());
+    let link = format!("{}/reset-password?token={secret}", public_url);
     let body = format!(
         "Someone asked to reset the password of your IGNY8 account.\n\nChoose a new password: {link}\n\n\
          The link works for one hour. If it was not you, ignore this mail; your password stays as it is.\n"
     );
-    state.mailer.send(&state.db, email.as_str(), "Reset your IGNY8 password", &body).await
+    mailer.send(db, email.as_str(), "Reset your IGNY8 password", &body).await
 }
 
 /// Sets a password from a reset or invitation token; the token works once.
-pub async fn confirm_reset(state: &AppState, input: ResetConfirmIn) -> Result<(), AppError> {
+pub async fn confirm_reset(db: &DatabaseConnection, input: ResetConfirmIn) -> Result<(), AppError> {
     let invalid = || AppError::field("token", "This link is invalid or has expired; ask for a new one.");
     let row = one_time_token::Entity::find()
         .filter(one_time_token::Column::TokenHash.eq(token::digest(input.token.trim())))
-        .one(&state.db)
+        .one(db)
         .await?
         .filter(|t| t.used_at.is_none() && t.expires_at > Utc::now())
         .ok_or_else(invalid)?;
-    let user = user::Entity::find_by_id(row.user_id).one(&state.db).await?.ok_or_else(invalid)?;
+    let user = user::Entity::find_by_id(row.user_id).one(db).await?.ok_or_else(invalid)?;
     password::validate(&input.new_password, &user.email).map_err(|m| AppError::field("new_password", m))?;
     // Hash before the transaction: it is slow and needs no lock.
     let hash = password::hash(input.new_password).await?;
-    let txn = db::begin_write(&state.db).await?;
+    let txn = db::begin_write(db).await?;
     let claimed = one_time_token::Entity::update_many()
         .col_expr(one_time_token::Column::UsedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(one_time_token::Column::Id.eq(row.id))
@@ -211,13 +218,13 @@ pub async fn confirm_reset(state: &AppState, input: ResetConfirmIn) -> Result<()
 }
 
 /// Ends the session family of a refresh token; unknown tokens are ignored (signing out twice is fine).
-pub async fn logout(state: &AppState, presented: &str) -> Result<(), AppError> {
+pub async fn logout(db: &DatabaseConnection, presented: &str) -> Result<(), AppError> {
     let row = db::entities::refresh_token::Entity::find()
         .filter(db::entities::refresh_token::Column::TokenHash.eq(token::digest(presented)))
-        .one(&state.db)
+        .one(db)
         .await?;
     if let Some(row) = row {
-        super::sessions::revoke_family(&state.db, &row.family_id).await?;
+        super::sessions::revoke_family(db, &row.family_id).await?;
     }
     Ok(())
 }

@@ -4,14 +4,15 @@
 use chrono::Utc;
 use db::entities::{refresh_token, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
 
 use super::dto::{SessionOut, TokensOut};
 use crate::http::AppError;
 use crate::modules::account::service::account_out;
-use crate::security::jwt::REFRESH_TTL;
+use crate::security::jwt::{Keys, REFRESH_TTL};
 use crate::security::token;
-use crate::state::AppState;
 
 fn unauthorized(code: &'static str, message: &str) -> AppError {
     AppError::Unauthorized { code, message: message.into() }
@@ -40,17 +41,17 @@ async fn new_refresh<C: ConnectionTrait>(
     Ok((secret, expires))
 }
 
-async fn tokens(state: &AppState, user: &user::Model, family: &str) -> Result<TokensOut, AppError> {
-    let (access, access_expires_at) = state.keys.issue(user.id, user.account_id).map_err(AppError::internal)?;
-    let (refresh, refresh_expires_at) = new_refresh(&state.db, user.id, family).await?;
+async fn tokens(db: &DatabaseConnection, keys: &Keys, user: &user::Model, family: &str) -> Result<TokensOut, AppError> {
+    let (access, access_expires_at) = keys.issue(user.id, user.account_id).map_err(AppError::internal)?;
+    let (refresh, refresh_expires_at) = new_refresh(db, user.id, family).await?;
     Ok(TokensOut { access, refresh, access_expires_at, refresh_expires_at })
 }
 
 /// A new session (new token family) for a user who just proved who they are.
-pub async fn issue_session(state: &AppState, user: user::Model) -> Result<SessionOut, AppError> {
+pub async fn issue_session(db: &DatabaseConnection, keys: &Keys, user: user::Model) -> Result<SessionOut, AppError> {
     let family = uuid::Uuid::new_v4().to_string();
-    let tokens = tokens(state, &user, &family).await?;
-    let account = account_out(&state.db, user.account_id).await?;
+    let tokens = tokens(db, keys, &user, &family).await?;
+    let account = account_out(db, user.account_id).await?;
     Ok(SessionOut {
         user: user.into(),
         account,
@@ -84,8 +85,7 @@ pub async fn revoke_user<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(),
 }
 
 /// Exchanges a refresh token for the next pair.
-pub async fn rotate(state: &AppState, presented: &str) -> Result<TokensOut, AppError> {
-    let db = &state.db;
+pub async fn rotate(db: &DatabaseConnection, keys: &Keys, presented: &str) -> Result<TokensOut, AppError> {
     let invalid = || unauthorized("TOKEN_INVALID", "The refresh token is not valid; sign in again.");
     let row = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(token::digest(presented)))
@@ -119,5 +119,5 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<TokensOut, AppE
     }
     let (account, _) = crate::modules::account::limits::plan_of(db, user.account_id).await?;
     crate::http::tenant::ensure_account_active(&account)?;
-    tokens(state, &user, &row.family_id).await
+    tokens(db, keys, &user, &row.family_id).await
 }

@@ -12,6 +12,7 @@ use crate::http::error::ErrorBody;
 use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Data, Json};
 use crate::modules::tasks::dto::TaskOut;
+use crate::modules::tasks::service::TaskStarter;
 use crate::state::AppState;
 
 /// Routes under `/api/v1/system`.
@@ -54,7 +55,7 @@ pub struct ConnectionTestIn {
     request_body = ConnectionTestIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 402, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn test_connection(
-    State(state): State<AppState>,
+    State(tasks): State<TaskStarter>,
     caller: Caller,
     Json(input): Json<ConnectionTestIn>,
 ) -> Result<Accepted<TaskOut>, AppError> {
@@ -63,7 +64,7 @@ async fn test_connection(
         return Err(AppError::field("message", "Use at most 200 characters."));
     }
     let min =
-        crate::modules::ai_settings::catalogue::setting_for(&state.db, ConnectionTestJob::KIND).await?.min_credits;
+        crate::modules::ai_settings::catalogue::setting_for(&tasks.db, ConnectionTestJob::KIND).await?.min_credits;
     let input = ConnectionTestJob { message };
-    crate::modules::tasks::service::start(&state, &caller, None, &input, min).await.map(Accepted)
+    crate::modules::tasks::service::start(&tasks, &caller, None, &input, min).await.map(Accepted)
 }

@@ -83,10 +83,25 @@ impl From<TaskError> for AppError {
     }
 }
 
+/// What starting a task reads: the database, the job queue and the live events. Handlers take it as a part of
+/// the state (`State<TaskStarter>`) and hand it to the service that checks and starts the task.
+#[derive(Clone)]
+pub struct TaskStarter {
+    pub db: DatabaseConnection,
+    pub queue: jobs::Queue,
+    pub events: Events,
+}
+
+impl axum::extract::FromRef<crate::state::AppState> for TaskStarter {
+    fn from_ref(state: &crate::state::AppState) -> Self {
+        Self { db: state.db.clone(), queue: state.queue.clone(), events: state.events.clone() }
+    }
+}
+
 /// The start of every AI action: checks the role and the credits, records the task, queues its job.
 /// Answers with the task to watch (the handler replies 202).
 pub async fn start<I: jobs::JobInput>(
-    state: &crate::state::AppState,
+    state: &TaskStarter,
     caller: &crate::http::tenant::Caller,
     site_id: Option<i64>,
     input: &I,

@@ -12,6 +12,7 @@ use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Created, Data, Json, ListParams, ListResponse, NoContent};
 use crate::modules::tasks::dto::TaskOut;
+use crate::modules::tasks::service::TaskStarter;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -96,11 +97,11 @@ async fn delete_idea(
     request_body = GenerateIdeasIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn auto_generate_ideas(
-    State(state): State<AppState>,
+    State(tasks): State<TaskStarter>,
     caller: Caller,
     Json(input): Json<GenerateIdeasIn>,
 ) -> Result<Accepted<TaskOut>, AppError> {
-    service::start_generation(&state, &caller, input).await.map(Accepted)
+    service::start_generation(&tasks, &caller, input).await.map(Accepted)
 }
 
 /// Turn ideas into writer tasks (one per idea; ideas that already have one are skipped); ideas become `queued`.

@@ -10,6 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection
 use super::dto::{GenerateIdeasIn, IdeaDraft, IdeaIn, IdeaOut, IdeaPatch, SectionOut};
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec, fields};
+use crate::modules::tasks::service::TaskStarter;
 
 pub const MAX_CLUSTERS: usize = 10;
 
@@ -167,7 +168,7 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result
 
 /// Checks a `generate_ideas` request and queues it; the credit pre-check covers the minimum per cluster.
 pub async fn start_generation(
-    state: &crate::state::AppState,
+    state: &TaskStarter,
     caller: &Caller,
     input: GenerateIdeasIn,
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {

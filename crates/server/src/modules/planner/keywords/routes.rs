@@ -17,6 +17,7 @@ use crate::http::list::ListQueryDoc;
 use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Created, Data, Json, ListParams, ListResponse, NoContent, Query};
 use crate::modules::tasks::dto::TaskOut;
+use crate::modules::tasks::service::TaskStarter;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -215,9 +216,9 @@ async fn delete_keyword(
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 async fn auto_cluster(
-    State(state): State<AppState>,
+    State(tasks): State<TaskStarter>,
     caller: Caller,
     Json(input): Json<AutoClusterIn>,
 ) -> Result<Accepted<TaskOut>, AppError> {
-    service::start_auto_cluster(&state, &caller, input).await.map(Accepted)
+    service::start_auto_cluster(&tasks, &caller, input).await.map(Accepted)
 }

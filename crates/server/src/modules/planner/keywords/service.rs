@@ -17,6 +17,7 @@ use super::listing::{list_scope, list_spec, visible};
 use crate::http::AppError;
 use crate::http::tenant::Caller;
 use crate::modules::account::limits;
+use crate::modules::tasks::service::TaskStarter;
 use domain::planner::KEYWORD_STATUSES;
 
 /// Rows per INSERT: well under SQLite's 32,766 bound parameters with 19 columns.
@@ -604,7 +605,7 @@ pub async fn export(
 
 /// Checks an `auto_cluster` request and queues it: the sector must be the caller's, the ids its keywords.
 pub async fn start_auto_cluster(
-    state: &crate::state::AppState,
+    state: &TaskStarter,
     caller: &Caller,
     input: super::dto::AutoClusterIn,
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {

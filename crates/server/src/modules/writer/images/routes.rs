@@ -12,6 +12,7 @@ use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Data, Json, ListParams, ListResponse};
 use crate::modules::planner::keywords::dto::{Affected, IdsIn};
 use crate::modules::tasks::dto::TaskOut;
+use crate::modules::tasks::service::TaskStarter;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -84,23 +85,23 @@ async fn bulk_update_images(
 #[utoipa::path(post, path = "/images/generate_images", tag = "writer", extensions(("x-throttle-scope" = json!("images"))), security(("bearer" = [])), request_body = IdsIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn generate_images(
-    State(state): State<AppState>,
+    State(tasks): State<TaskStarter>,
     caller: Caller,
     Json(input): Json<IdsIn>,
 ) -> Result<Accepted<TaskOut>, AppError> {
-    service::start_images(&state, &caller, &input.ids, false).await.map(Accepted)
+    service::start_images(&tasks, &caller, &input.ids, false).await.map(Accepted)
 }
 
 /// Make a new version of one image (202).
 #[utoipa::path(post, path = "/images/{id}/regenerate", tag = "writer", extensions(("x-throttle-scope" = json!("images"))), security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 202, body = Envelope<TaskOut>), (status = 404, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn regenerate_image(
-    State(state): State<AppState>,
+    State(tasks): State<TaskStarter>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Accepted<TaskOut>, AppError> {
-    let image = service::find(&state.db, &caller, id).await?;
-    service::start_images(&state, &caller, &[image.id], true).await.map(Accepted)
+    let image = service::find(&tasks.db, &caller, id).await?;
+    service::start_images(&tasks, &caller, &[image.id], true).await.map(Accepted)
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -161,9 +162,9 @@ async fn image_file(
 #[utoipa::path(post, path = "/content/generate_image_prompts", tag = "writer", extensions(("x-throttle-scope" = json!("ai"))), security(("bearer" = [])), request_body = IdsIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn generate_image_prompts(
-    State(state): State<AppState>,
+    State(tasks): State<TaskStarter>,
     caller: Caller,
     Json(input): Json<IdsIn>,
 ) -> Result<Accepted<TaskOut>, AppError> {
-    service::start_prompts(&state, &caller, &input.ids).await.map(Accepted)
+    service::start_prompts(&tasks, &caller, &input.ids).await.map(Accepted)
 }

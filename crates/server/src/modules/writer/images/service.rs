@@ -15,8 +15,8 @@ use utoipa::ToSchema;
 use super::dto::{DrawnImage, GenerateImagesJob, ImagePromptsJob, ImageSubjects};
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec};
+use crate::modules::tasks::service::TaskStarter;
 use crate::security::signed_url::UrlSigner;
-use crate::state::AppState;
 
 /// Images per `generate_images` request.
 pub const MAX_IMAGES: usize = 30;
@@ -176,7 +176,7 @@ pub async fn bulk_update(db: &DatabaseConnection, caller: &Caller, input: ImageB
 
 /// Queues image prompts for up to 10 articles of one site.
 pub async fn start_prompts(
-    state: &AppState,
+    state: &TaskStarter,
     caller: &Caller,
     ids: &[i64],
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {
@@ -210,7 +210,7 @@ pub async fn start_prompts(
 /// Queues generation of images (pending or failed ones; generated ones are regenerated only when named alone
 /// through `regenerate`).
 pub async fn start_images(
-    state: &AppState,
+    state: &TaskStarter,
     caller: &Caller,
     ids: &[i64],
     regenerate: bool,

@@ -13,6 +13,7 @@ use crate::http::tenant::Caller;
 use crate::http::{Accepted, AppError, Created, Data, Json, ListParams, ListResponse, NoContent};
 use crate::modules::planner::keywords::dto::{Affected, IdsIn};
 use crate::modules::tasks::dto::TaskOut;
+use crate::modules::tasks::service::TaskStarter;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -82,11 +83,11 @@ async fn bulk_update_writer_tasks(
 #[utoipa::path(post, path = "/tasks/auto_generate_content", tag = "writer", extensions(("x-throttle-scope" = json!("ai"))), security(("bearer" = [])), request_body = IdsIn,
     responses((status = 202, body = Envelope<TaskOut>), (status = 400, body = ErrorBody), (status = 402, body = ErrorBody)))]
 async fn auto_generate_content(
-    State(state): State<AppState>,
+    State(tasks): State<TaskStarter>,
     caller: Caller,
     Json(input): Json<IdsIn>,
 ) -> Result<Accepted<TaskOut>, AppError> {
-    service::start_generation(&state, &caller, &input.ids).await.map(Accepted)
+    service::start_generation(&tasks, &caller, &input.ids).await.map(Accepted)
 }
 
 #[utoipa::path(get, path = "/tasks/{id}", tag = "writer", security(("bearer" = [])), params(("id" = i64, Path)),

@@ -11,6 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection
 use super::dto::{QueuedOut, WriterTaskIn, WriterTaskOut, WriterTaskPatch};
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec, fields};
+use crate::modules::tasks::service::TaskStarter;
 
 /// Articles per `auto_generate_content` request (the original's limit).
 pub const MAX_GENERATE: usize = 10;
@@ -243,7 +244,7 @@ pub async fn from_ideas(db: &DatabaseConnection, caller: &Caller, ids: &[i64]) -
 
 /// Checks a `generate_content` request (≤ 10 tasks of one site) and queues it.
 pub async fn start_generation(
-    state: &crate::state::AppState,
+    state: &TaskStarter,
     caller: &Caller,
     ids: &[i64],
 ) -> Result<crate::modules::tasks::dto::TaskOut, AppError> {
