@@ -3,7 +3,7 @@
 
 use db::entities::task;
 use jobs::{JobError, JobOutput};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
 use super::call::Spend;
 use super::deps::{AiDeps, permanent, retry};
@@ -24,6 +24,16 @@ pub async fn already_saved(deps: &AiDeps, task: &task::Model) -> Result<Option<J
         }));
     }
     Ok(None)
+}
+
+/// Opens the transaction that saves a job's results and charges for them, taking the account's balance row
+/// first. Every writer of an account takes that lock before anything else, so two jobs of one account queue
+/// on it instead of deadlocking (a save that inserted rows referencing the account holds a share lock on it,
+/// and a later `FOR UPDATE` of the balance by both waits on the other).
+pub async fn begin_save(deps: &AiDeps, task: &task::Model) -> Result<DatabaseTransaction, JobError> {
+    let txn = db::begin_write(&deps.db).await.map_err(retry)?;
+    ledger::lock_account(&txn, task.account_id).await.map_err(refused)?;
+    Ok(txn)
 }
 
 /// A ledger refusal as a job error: not enough credits ends the task with the reason (the caller's transaction

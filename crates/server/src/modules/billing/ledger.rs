@@ -76,7 +76,7 @@ pub enum Outcome {
     AlreadyCharged,
 }
 
-async fn lock_account<C: ConnectionTrait>(txn: &C, account_id: i64) -> Result<account::Model, LedgerError> {
+pub async fn lock_account<C: ConnectionTrait>(txn: &C, account_id: i64) -> Result<account::Model, LedgerError> {
     account::Entity::find_by_id(account_id).lock_exclusive().one(txn).await?.ok_or(LedgerError::NoAccount(account_id))
 }
 

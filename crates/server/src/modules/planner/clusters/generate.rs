@@ -20,7 +20,9 @@ use serde_json::json;
 use super::dto::{AutoClusterJob, GeneratedCluster};
 use super::service::{self, name_key};
 use crate::ai_runtime::models::TextPlan;
-use crate::ai_runtime::{AiDeps, AiJob, Spend, call_json, charge_job, embeddings, permanent, retry, text_plan};
+use crate::ai_runtime::{
+    AiDeps, AiJob, Spend, begin_save, call_json, charge_job, embeddings, permanent, retry, text_plan,
+};
 use crate::modules::ai_settings::prompts as prompt_settings;
 use crate::modules::billing::ledger;
 
@@ -92,7 +94,7 @@ impl AiJob for AutoCluster {
         spend.credits += grouped.embedding_credits;
         ctx.checkpoint().await?;
         ctx.progress(Progress::step(Phase::Save, 0, 1, "Saving clusters")).await?;
-        let txn = db::begin_write(&deps.db).await.map_err(retry)?;
+        let txn = begin_save(deps, &ctx.task).await?;
         let saved = service::save_generated(&txn, &loaded.sector, &named.groups).await.map_err(retry)?;
         let description = format!("Keyword clustering ({count} keywords)");
         let outcome = charge_job(&txn, &ctx.task, KIND, description, &spend).await?;

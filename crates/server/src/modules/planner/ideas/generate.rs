@@ -18,7 +18,7 @@ use serde_json::json;
 use super::dto::{GenerateIdeasJob, IdeaDraft};
 use super::{offline, service};
 use crate::ai_runtime::models::TextPlan;
-use crate::ai_runtime::{AiDeps, AiJob, Spend, call_json_checked, charge_job, permanent, retry, text_plan};
+use crate::ai_runtime::{AiDeps, AiJob, Spend, begin_save, call_json_checked, charge_job, permanent, retry, text_plan};
 use crate::modules::ai_settings::prompts as prompt_settings;
 use crate::modules::billing::ledger;
 
@@ -172,7 +172,7 @@ impl AiJob for GenerateIdeas {
         ctx.checkpoint().await?;
         ctx.progress(Progress::step(Phase::Save, total, total, "Saving ideas")).await?;
         let source = if plan.is_offline() { "offline" } else { "ai" };
-        let txn = db::begin_write(&deps.db).await.map_err(retry)?;
+        let txn = begin_save(deps, &ctx.task).await?;
         let count = service::save_generated(&txn, &made, source).await.map_err(retry)?;
         let description = format!("Content ideas ({} clusters)", made.len());
         let outcome = charge_job(&txn, &ctx.task, KIND, description, &spend).await?;

@@ -20,7 +20,7 @@ use super::html;
 use super::seo::{META_DESCRIPTION_MAX, META_TITLE_MAX};
 use super::{offline, service};
 use crate::ai_runtime::models::TextPlan;
-use crate::ai_runtime::{AiDeps, AiJob, Spend, call_json_checked, charge_job, permanent, retry, text_plan};
+use crate::ai_runtime::{AiDeps, AiJob, Spend, begin_save, call_json_checked, charge_job, permanent, retry, text_plan};
 use crate::modules::ai_settings::prompts as prompt_settings;
 use crate::modules::billing::ledger;
 use crate::modules::writer::settings::ContentSettingsOut as WriterSettings;
@@ -110,7 +110,7 @@ impl AiJob for GenerateContent {
         ctx.checkpoint().await?;
         ctx.progress(Progress::step(Phase::Save, total, total, "Saving articles")).await?;
         let source = if plan.is_offline() { "offline" } else { "ai" };
-        let txn = db::begin_write(&deps.db).await.map_err(retry)?;
+        let txn = begin_save(deps, &ctx.task).await?;
         let content_ids = service::save_generated(&txn, &drafts, source).await.map_err(retry)?;
         let outcome = charge_job(&txn, &ctx.task, KIND, format!("Articles ({})", drafts.len()), &spend).await?;
         txn.commit().await.map_err(retry)?;

@@ -15,7 +15,7 @@ use serde_json::json;
 use super::dto::{ImagePromptsJob, ImageSubjects};
 use super::service;
 use crate::ai_runtime::models::TextPlan;
-use crate::ai_runtime::{AiDeps, AiJob, Spend, call_json_checked, charge_job, permanent, retry, text_plan};
+use crate::ai_runtime::{AiDeps, AiJob, Spend, begin_save, call_json_checked, charge_job, permanent, retry, text_plan};
 use crate::modules::ai_settings::prompts as prompt_settings;
 use crate::modules::billing::ledger;
 use crate::modules::writer::content::html;
@@ -88,7 +88,7 @@ impl AiJob for GenerateImagePrompts {
                 _ => None,
             })
         };
-        let txn = db::begin_write(&deps.db).await.map_err(retry)?;
+        let txn = begin_save(deps, &ctx.task).await?;
         let mut created = 0;
         for (c, subjects) in &made {
             created += service::save_prompts(&txn, c, subjects, prompt, &templates.negative).await.map_err(retry)?;
