@@ -82,7 +82,8 @@ pub async fn connect(url: &str, options: &DbOptions) -> Result<DatabaseConnectio
 /// have been cut (a database restart, a firewall), and a failed ping makes the pool open a fresh one instead.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
 
-/// The pool settings both databases share: size, acquire timeout, and a ping only for connections that idled.
+/// The pool settings both databases share: size, acquire timeout, and a ping only for connections that idled, or
+/// for every connection for a few seconds after a lost one was seen (`lost::suspect`).
 fn pool_options<DB: sqlx::Database>(options: &DbOptions) -> PoolOptions<DB> {
     PoolOptions::new()
         .max_connections(options.max_connections)
@@ -90,7 +91,7 @@ fn pool_options<DB: sqlx::Database>(options: &DbOptions) -> PoolOptions<DB> {
         .test_before_acquire(false)
         .before_acquire(|conn, meta| {
             Box::pin(async move {
-                if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                if meta.idle_for >= PING_WHEN_IDLE_FOR || crate::lost::suspected() {
                     sqlx::Connection::ping(conn).await?;
                 }
                 Ok(true)

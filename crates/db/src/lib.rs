@@ -6,6 +6,7 @@
 
 pub mod connect;
 pub mod entities;
+pub mod lost;
 pub mod migration;
 pub mod status;
 pub mod tenancy;

@@ -1,6 +1,6 @@
 //! Job throughput: enqueue → run → complete for a no-op job, with 1 and 8 workers, on SQLite and (when
-//! `IGNY8_TEST_DATABASE_URL` is set) PostgreSQL. Prints jobs per second and what each job cost; asserts
-//! nothing.
+//! `IGNY8_TEST_DATABASE_URL` is set) PostgreSQL, and the enqueue-to-start latency of single tasks (p50, p99).
+//! Prints jobs per second, latencies and what each job cost; asserts nothing.
 //!
 //! `cargo bench -p jobs --bench throughput` (or `make bench`). `JOBS_BENCH_N` sets the job count (default
 //! 2000); `JOBS_BENCH_BACKENDS=postgres` and `JOBS_BENCH_WORKERS=8` narrow the cases (for profiling).
@@ -103,21 +103,20 @@ async fn run(label: &str, url: &str, workers: usize, n: usize, pg: Option<PgStat
         kind: "noop".into(),
         input: serde_json::json!({}),
         total: 1,
+        reserved_credits: 0,
     };
     // Half the jobs one by one, as the app enqueues a user's request; half in batches of 100.
     let single = n / 2;
     let enqueue_started = Instant::now();
     for _ in 0..single {
-        let task = jobs::tasks::create(&setup, &Unobserved, new()).await.unwrap();
-        jobs::enqueue(&queue, &task).await.unwrap();
+        jobs::submit(&setup, &queue, &Unobserved, new()).await.unwrap();
     }
     let single_secs = enqueue_started.elapsed().as_secs_f64();
     let batch_started = Instant::now();
     let mut left = n - single;
     while left > 0 {
         let size = left.min(100);
-        let tasks = jobs::tasks::create_many(&setup, &Unobserved, (0..size).map(|_| new()).collect()).await.unwrap();
-        jobs::enqueue_many(&queue, &tasks).await.unwrap();
+        jobs::submit_many(&setup, &queue, &Unobserved, (0..size).map(|_| new()).collect()).await.unwrap();
         left -= size;
     }
     let batch_secs = batch_started.elapsed().as_secs_f64();
@@ -228,6 +227,23 @@ async fn main() {
     let worker_counts: Vec<usize> = list("JOBS_BENCH_WORKERS", "1,8").iter().filter_map(|w| w.parse().ok()).collect();
     let dir = tempfile::tempdir().unwrap();
     let mut results = Vec::new();
+    let samples = std::env::var("JOBS_LATENCY_SAMPLES").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    if backends.iter().any(|b| b == "sqlite") {
+        let url = format!("sqlite://{}", dir.path().join("latency.db").display());
+        latency("sqlite", &url, samples).await;
+    }
+    if let Ok(admin) = std::env::var("IGNY8_TEST_DATABASE_URL")
+        && backends.iter().any(|b| b == "postgres")
+    {
+        let name = format!("igny8_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&mut conn).await.unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        latency("postgres", &format!("{base}/{name}"), samples).await;
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+            .execute(&mut conn)
+            .await;
+    }
     for &workers in worker_counts.iter().filter(|_| backends.iter().any(|b| b == "sqlite")) {
         let url = format!("sqlite://{}", dir.path().join(format!("bench-{workers}.db")).display());
         results.push(("sqlite", workers, run("sqlite", &url, workers, n, None).await));
@@ -257,4 +273,60 @@ async fn main() {
             println!("{backend}: 8 workers / 1 worker = {:.2}x", eight / one);
         }
     }
+}
+
+/// Enqueue-to-start latency of single tasks reaching an idle worker, from the tasks' own `created_at` and
+/// `started_at`: queued by the worker's process (woken directly), and by another process (a separate queue
+/// handle: on SQLite the worker's poll finds it, on PostgreSQL the NOTIFY wakes it).
+async fn latency(label: &str, url: &str, samples: usize) {
+    let db = fresh(url).await;
+    let worker_queue = Queue::open(&db, QueueConfig::default()).await.unwrap();
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let handle = tokio::spawn(jobs::run_worker(
+        "latency".into(),
+        db.clone(),
+        worker_queue.clone(),
+        Registry::default().register(Noop),
+        Arc::new(Unobserved),
+        RetryPolicy::default(),
+        async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        },
+    ));
+    let other_process = Queue::open(&db, QueueConfig::default()).await.unwrap();
+    for (shape, queue) in [("same process", &worker_queue), ("other process", &other_process)] {
+        let mut waits = Vec::with_capacity(samples);
+        for _ in 0..samples {
+            let new = NewTask {
+                account_id: 1,
+                site_id: None,
+                user_id: None,
+                kind: "noop".into(),
+                input: serde_json::json!({}),
+                total: 1,
+                reserved_credits: 0,
+            };
+            let task = jobs::submit(&db, queue, &Unobserved, new).await.unwrap();
+            let started = loop {
+                let row = db::entities::task::Entity::find_by_id(task.id).one(&db).await.unwrap().unwrap();
+                if let Some(at) = row.started_at {
+                    break at;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            };
+            waits.push((started - task.created_at).num_microseconds().unwrap_or(0).max(0) as f64 / 1000.0);
+            // Idle between tasks, as a user's clicks are.
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+        waits.sort_by(f64::total_cmp);
+        let at = |q: f64| waits[((waits.len() as f64 * q).ceil() as usize).clamp(1, waits.len()) - 1];
+        println!(
+            "{label:<10} enqueue-to-start ({shape:<13}, {samples} tasks): p50 {:>6.1} ms  p99 {:>6.1} ms  max {:>6.1} ms",
+            at(0.5),
+            at(0.99),
+            at(1.0)
+        );
+    }
+    let _ = stop.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(10), handle).await;
 }

@@ -1,138 +1,103 @@
-//! The durable queue: apalis storage on PostgreSQL or SQLite, chosen by the database the app uses.
-//! Only this file names the engine.
+//! The queue is the `tasks` table: a queued task whose `run_after` has come is a job waiting for a worker, so a
+//! task can never exist without its job (starting one is one INSERT) and there is no second store to keep in
+//! step. Workers take due tasks with a conditional UPDATE (`tasks::claim_due`), only as many as they can start,
+//! and hold them with a lease they renew; a worker that dies lets its lease lapse and another takes the task over.
+//!
+//! Waking: a worker looks for due tasks when it is told a task was queued, and on a timer in any case. On
+//! PostgreSQL a trigger sends `NOTIFY igny8_jobs` when a task becomes queued (delivered at commit, to every
+//! process); within one process [`Queue::wake`] does the same without the database; SQLite workers in another
+//! process find new tasks at the next poll.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use apalis::prelude::{TaskBuilder, TaskSink};
-use apalis_postgres::PostgresStorage;
-use apalis_sqlite::SqliteStorage;
-use sea_orm::{DatabaseBackend, DatabaseConnection};
-use serde::{Deserialize, Serialize};
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
 
-/// What the queue carries: which task record to run. The task row holds the input and the progress.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Job {
-    pub task_id: i64,
-    pub kind: String,
-}
+use crate::health::Health;
+
+/// The PostgreSQL channel the `tasks_wake` trigger notifies.
+pub const WAKE_CHANNEL: &str = "igny8_jobs";
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("job queue setup failed: {0}")]
     Setup(String),
-    #[error("could not enqueue job: {0}")]
-    Push(String),
 }
 
-/// Queue settings; the defaults suit production, tests shorten the heartbeat.
+/// Queue settings; the defaults suit production, tests shorten them.
 #[derive(Debug, Clone)]
 pub struct QueueConfig {
-    pub name: String,
-    /// How often a worker says it is alive.
-    pub heartbeat: Duration,
-    /// Missed heartbeats after which a worker's jobs are handed to another worker.
-    pub missed_heartbeats: usize,
-    /// How often SQLite workers look for due jobs (PostgreSQL workers are woken by notifications).
+    /// How often an idle worker looks for due tasks without being told. SQLite workers in another process than
+    /// the one that queued a task rely on it (so it bounds their start latency); on PostgreSQL it finds retries
+    /// whose backoff ended and tasks whose worker died.
     pub poll_interval: Duration,
+    /// The same on PostgreSQL, where notifications wake workers for new tasks.
+    pub postgres_poll_interval: Duration,
+    /// The longest a worker waits before trying the database again after it failed (the wait doubles from
+    /// 100 ms up to this).
+    pub max_backoff: Duration,
+    /// A queued task of a kind no worker of this build handles fails after waiting this long (`UNKNOWN_JOB`). The
+    /// wait lets a newer worker that knows the kind take it during a rolling deploy.
+    pub unknown_kind_grace: Duration,
 }
 
 impl Default for QueueConfig {
     fn default() -> Self {
         Self {
-            name: "igny8.jobs".into(),
-            heartbeat: Duration::from_secs(10),
-            missed_heartbeats: 3,
             poll_interval: Duration::from_millis(200),
+            postgres_poll_interval: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(5),
+            unknown_kind_grace: Duration::from_secs(600),
         }
     }
 }
 
-/// Jobs a worker takes per fetch (the engine's default is 10). The engine's worker keeps fetching while its
-/// service is ready, so this does not bound how many jobs a worker holds (only the per-kind concurrency
-/// limits how many run); a larger batch just needs fewer fetch transactions (in the throughput bench on
-/// PostgreSQL: 2.13 instead of 2.29 transactions and about 15 % less CPU per job).
-const FETCH_BATCH: usize = 32;
-
+/// A handle on the queue: what starting a task needs (to wake this process's worker) and what the worker needs
+/// (its wake-ups and its health record). Cheap to clone.
 #[derive(Clone)]
-pub enum Queue {
-    Postgres(PostgresStorage<Job>, QueueConfig),
-    Sqlite(SqliteStorage<Job>, QueueConfig),
+pub struct Queue {
+    db: DatabaseConnection,
+    config: QueueConfig,
+    wake: Arc<Notify>,
+    health: Health,
 }
 
 impl Queue {
-    /// Creates the engine's tables if needed (its own migrations, beside ours) and opens the queue.
-    ///
-    /// The engine's per-job lock is off (`lock_tasks(false)`): a fetched job is already marked `Queued` and
-    /// held by the fetching worker, and orphan recovery treats `Queued` and `Running` alike, so the lock
-    /// (one more UPDATE of the engine's rows per batch of events) would only relabel it. Who runs a task is
-    /// decided by the lease on our `tasks` row (`tasks::claim`).
+    /// Opens the queue on the application's database (its tables come with the migrations).
     pub async fn open(db: &DatabaseConnection, config: QueueConfig) -> Result<Self, QueueError> {
-        let setup = |e: &dyn std::fmt::Display| QueueError::Setup(e.to_string());
-        match db.get_database_backend() {
-            DatabaseBackend::Postgres => {
-                let pool = db.get_postgres_connection_pool().clone();
-                PostgresStorage::<()>::setup(&pool).await.map_err(|e| setup(&e))?;
-                let engine_config = apalis_postgres::Config::default()
-                    .queue(&config.name)
-                    .heartbeat_interval(config.heartbeat)
-                    .missed_heartbeats(config.missed_heartbeats)
-                    .lock_tasks(false)
-                    .batch_size(FETCH_BATCH);
-                Ok(Self::Postgres(PostgresStorage::new(&pool).with_config(engine_config), config))
-            }
-            _ => {
-                let pool = db.get_sqlite_connection_pool().clone();
-                SqliteStorage::<()>::setup(&pool).await.map_err(|e| setup(&e))?;
-                let engine_config = apalis_sqlite::Config::default()
-                    .queue(&config.name)
-                    .heartbeat_interval(config.heartbeat)
-                    .missed_heartbeats(config.missed_heartbeats)
-                    .lock_tasks(false)
-                    .batch_size(FETCH_BATCH);
-                Ok(Self::Sqlite(SqliteStorage::new(&pool).with_config(engine_config), config))
-            }
-        }
+        let stale_after = (config.poll_interval.max(config.postgres_poll_interval) * 10).max(Duration::from_secs(15))
+            + config.max_backoff;
+        Ok(Self { db: db.clone(), config, wake: Arc::new(Notify::new()), health: Health::new(stale_after) })
     }
 
     pub fn config(&self) -> &QueueConfig {
-        match self {
-            Self::Postgres(_, c) | Self::Sqlite(_, c) => c,
+        &self.config
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Tells this process's worker that a task was queued (call after the transaction that queued it commits).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+
+    /// The state of this process's job loop, for the readiness probe.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// How long an idle worker waits between looks on this database.
+    pub(crate) fn idle_poll(&self) -> Duration {
+        match self.db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => self.config.postgres_poll_interval,
+            _ => self.config.poll_interval,
         }
     }
-
-    /// Enqueues a job, to run now or after `delay`. Retries are ours (with backoff and a record on the
-    /// task), so the engine runs each pushed job at most once.
-    pub async fn push(&self, job: Job, delay: Option<Duration>) -> Result<(), QueueError> {
-        let task = engine_task(job, delay);
-        let result = match self {
-            Self::Postgres(storage, _) => storage.clone().push_task(task).await.map_err(|e| e.to_string()),
-            Self::Sqlite(storage, _) => storage.clone().push_task(task).await.map_err(|e| e.to_string()),
-        };
-        result.map_err(QueueError::Push)
-    }
-
-    /// Enqueues several jobs to run now, in one statement and one transaction: all or none.
-    pub async fn push_many(&self, jobs: Vec<Job>) -> Result<(), QueueError> {
-        if jobs.is_empty() {
-            return Ok(());
-        }
-        // The engine buffers what it is sent and writes the buffer as one multi-row INSERT when the
-        // stream ends.
-        let tasks = || futures_util::stream::iter(jobs.into_iter().map(|job| engine_task(job, None)));
-        let result = match self {
-            Self::Postgres(storage, _) => storage.clone().push_all(tasks()).await.map_err(|e| e.to_string()),
-            Self::Sqlite(storage, _) => storage.clone().push_all(tasks()).await.map_err(|e| e.to_string()),
-        };
-        result.map_err(QueueError::Push)
-    }
-}
-
-fn engine_task(job: Job, delay: Option<Duration>) -> apalis::prelude::Task<Job> {
-    // Three engine attempts cover a worker that dies mid-run (orphan recovery); failures of the work itself
-    // are retried by the runtime with backoff, as new jobs.
-    let mut builder = TaskBuilder::new(job).max_attempts(3);
-    if let Some(delay) = delay {
-        builder = builder.run_after(delay);
-    }
-    builder.build()
 }

@@ -2,20 +2,20 @@
 //! concurrency, records the outcome on the task, retries retryable failures with exponential backoff, and
 //! stops cleanly on shutdown.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use apalis::prelude::{BackendExt, BoxDynError, Data, ParallelizeExt, Strategy, WorkerBuilder};
 use db::entities::task;
 use sea_orm::DatabaseConnection;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use crate::queue::{Job, Queue};
-use crate::tasks::{self, Claim, Progress, TaskError, TaskObserver};
+use crate::queue::Queue;
+use crate::tasks::{self, Progress, Target, TaskError, TaskObserver, Want};
 
 /// What a finished job hands back for its task.
 pub struct JobOutput {
@@ -39,7 +39,11 @@ pub enum JobError {
 
 impl From<TaskError> for JobError {
     fn from(error: TaskError) -> Self {
-        JobError::Retryable(error.to_string())
+        match error {
+            // Nothing more to do here: another worker runs the task now.
+            TaskError::LeaseLost { .. } => JobError::Cancelled,
+            other => JobError::Retryable(other.to_string()),
+        }
     }
 }
 
@@ -52,7 +56,7 @@ pub struct JobContext {
 
 impl JobContext {
     pub async fn progress(&self, report: Progress) -> Result<(), JobError> {
-        tasks::progress(&self.db, self.observer.as_ref(), self.task.id, report).await?;
+        tasks::progress(&self.db, self.observer.as_ref(), &self.task, report).await?;
         Ok(())
     }
 
@@ -81,8 +85,8 @@ pub struct RetryPolicy {
     pub max_attempts: i32,
     pub base_delay: Duration,
     pub max_delay: Duration,
-    /// A running task's lease; renewed every third of it while the job runs. After a worker dies, its
-    /// task can be taken over once the lease has passed.
+    /// A running task's lease; renewed every quarter of it while the job runs. After a worker dies, its
+    /// task is taken over once the lease has passed (so this bounds how long a dead worker's jobs wait).
     pub lease: Duration,
 }
 
@@ -92,7 +96,7 @@ impl Default for RetryPolicy {
             max_attempts: 4,
             base_delay: Duration::from_secs(5),
             max_delay: Duration::from_secs(300),
-            lease: Duration::from_secs(30),
+            lease: Duration::from_secs(8),
         }
     }
 }
@@ -121,31 +125,44 @@ impl Registry {
     pub fn kinds(&self) -> Vec<&'static str> {
         self.handlers.keys().copied().collect()
     }
+
+    /// How many of each kind this worker could start now.
+    fn wants(&self) -> Vec<Want> {
+        self.handlers
+            .iter()
+            .map(|(kind, (_, limit))| Want { kind, n: limit.available_permits() })
+            .filter(|want| want.n > 0)
+            .collect()
+    }
+
+    fn slot(&self, kind: &str) -> Option<(Arc<dyn JobHandler>, OwnedSemaphorePermit)> {
+        let (handler, limit) = self.handlers.get(kind)?;
+        Some((handler.clone(), limit.clone().try_acquire_owned().ok()?))
+    }
 }
 
-/// What every job of one worker shares; the engine hands each job a clone of the `Arc`.
+/// What every job of one worker shares.
 struct Deps {
     db: DatabaseConnection,
-    queue: Queue,
-    registry: Registry,
     observer: Arc<dyn TaskObserver>,
     retry: RetryPolicy,
     held: Held,
 }
 
-/// The tasks this worker is running now. One ticker per worker renews all their leases in one statement,
-/// instead of a timer task per job.
+/// The claims this worker holds now (task id → claim number). One ticker per worker renews all their leases in
+/// one statement, instead of a timer per job.
 #[derive(Clone, Default)]
-struct Held(Arc<Mutex<HashSet<i64>>>);
+struct Held(Arc<Mutex<HashMap<i64, i32>>>);
 
 impl Held {
-    fn hold(&self, id: i64) -> HoldGuard {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(id);
-        HoldGuard { held: self.clone(), id }
+    fn hold(&self, task: &task::Model) -> HoldGuard {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(task.id, task.attempts);
+        HoldGuard { held: self.clone(), id: task.id }
     }
 
-    fn ids(&self) -> Vec<i64> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().copied().collect()
+    fn targets(&self) -> Vec<Target> {
+        let held = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        held.iter().map(|(id, attempt)| Target { id: *id, attempt: Some(*attempt) }).collect()
     }
 }
 
@@ -169,70 +186,70 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Renews the leases of the worker's running tasks every third of the lease, until aborted.
+/// Renews the leases of the worker's running tasks every quarter of the lease, until aborted. A failed renewal
+/// (the database is unreachable) is tried again at the next tick; the lease has three more ticks before it lapses.
 async fn renew_leases(db: DatabaseConnection, held: Held, lease: Duration) {
-    let mut ticks = tokio::time::interval((lease / 3).max(Duration::from_millis(10)));
+    let mut ticks = tokio::time::interval((lease / 4).max(Duration::from_millis(10)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // The first tick is immediate; nothing is held yet.
     ticks.tick().await;
     loop {
         ticks.tick().await;
-        let ids = held.ids();
-        if let Err(error) = tasks::renew_all(&db, &ids, lease).await {
-            tracing::warn!(tasks = ?ids, %error, "could not renew the task leases");
+        let targets = held.targets();
+        match tasks::renew_all(&db, &targets, lease).await {
+            Ok(renewed) if (renewed as usize) < targets.len() => {
+                tracing::debug!(held = targets.len(), renewed, "some leases were not renewed (tasks ended meanwhile)")
+            }
+            Ok(_) => {}
+            Err(error) => {
+                if let TaskError::Db(db_error) = &error {
+                    db::lost::is_connection_lost(db_error);
+                }
+                tracing::warn!(tasks = targets.len(), %error, "could not renew the task leases; trying again");
+            }
         }
     }
 }
 
-/// Creates the task's job in the queue. Call after creating the task record.
-pub async fn enqueue(queue: &Queue, task: &task::Model) -> Result<(), crate::queue::QueueError> {
-    queue.push(Job { task_id: task.id, kind: task.kind.clone() }, None).await
-}
-
-/// Creates the jobs of several tasks in one go (see [`Queue::push_many`]). Call after creating the records.
-pub async fn enqueue_many(queue: &Queue, tasks: &[task::Model]) -> Result<(), crate::queue::QueueError> {
-    queue.push_many(tasks.iter().map(|task| Job { task_id: task.id, kind: task.kind.clone() }).collect()).await
-}
-
-/// Every job runs inside a `job` span carrying its task id and kind, and once claimed its account and attempt, so
-/// every line it logs (model calls included) can be found by its task id. The span is at ERROR level so that it
-/// is recorded whatever the log filter: a filter of `warn` still shows a failing job's warnings with its task id.
-async fn execute(job: Job, deps: Data<Arc<Deps>>) -> Result<(), BoxDynError> {
+/// Every job runs inside a `job` span carrying its task id and kind, its account and attempt, so every line it
+/// logs (model calls included) can be found by its task id. The span is at ERROR level so that it is recorded
+/// whatever the log filter: a filter of `warn` still shows a failing job's warnings with its task id.
+async fn execute(task: task::Model, handler: Arc<dyn JobHandler>, permit: OwnedSemaphorePermit, deps: Arc<Deps>) {
     let span = tracing::error_span!(
         "job",
-        task_id = job.task_id,
-        kind = %job.kind,
-        account_id = tracing::field::Empty,
-        attempt = tracing::field::Empty,
+        task_id = task.id,
+        kind = %task.kind,
+        account_id = task.account_id,
+        attempt = task.attempts,
     );
-    run_job(job, deps.0).instrument(span).await
+    let id = task.id;
+    if let Err(error) = run_job(task, handler, deps).instrument(span).await {
+        // The outcome could not be recorded (the database went away): the lease lapses and the task is taken
+        // over, by this worker or another, once the database answers again.
+        tracing::warn!(task_id = id, %error, "could not record a job's outcome; it will be taken over");
+    }
+    drop(permit);
 }
 
-async fn run_job(job: Job, deps: Arc<Deps>) -> Result<(), BoxDynError> {
+/// How many times beyond its retries a task is taken over from a worker that stopped renewing its lease (died,
+/// or lost the database) before it fails as a task that kills its workers.
+const TAKEOVERS: i32 = 3;
+
+async fn run_job(task: task::Model, handler: Arc<dyn JobHandler>, deps: Arc<Deps>) -> Result<(), TaskError> {
     let observer = deps.observer.as_ref();
-    let Some((handler, limit)) = deps.registry.handlers.get(job.kind.as_str()).cloned() else {
-        tasks::fail(&deps.db, observer, job.task_id, "UNKNOWN_JOB", &format!("No worker handles {:?} jobs.", job.kind))
-            .await?;
-        return Ok(());
-    };
-    let _permit = limit.acquire_owned().await?;
-    let task = match tasks::claim(&deps.db, observer, job.task_id, deps.retry.lease).await? {
-        Claim::Claimed(task) => *task,
-        // Finished or cancelled meanwhile: a duplicate delivery has nothing to do.
-        Claim::Done => return Ok(()),
-        // Another worker runs it. Look again when its lease would end, in case that worker dies.
-        Claim::Busy { until } => {
-            let wait = (until - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(100);
-            deps.queue.push(job.clone(), Some(wait)).await?;
-            return Ok(());
-        }
-    };
+    let claim = Target::from(&task);
     let attempt = task.attempts;
-    tracing::Span::current().record("account_id", task.account_id).record("attempt", attempt);
+    if attempt > deps.retry.max_attempts + TAKEOVERS {
+        // Taken over after its lease lapsed, again and again: its worker keeps dying on it.
+        let message = format!("Gave up after {} attempts: the worker running it stopped each time.", attempt - 1);
+        tracing::warn!(%message, "job failed");
+        tasks::fail(&deps.db, observer, claim, "WORKER_LOST", &message).await?;
+        return Ok(());
+    }
     tracing::info!("job started");
     let ctx = JobContext { task, db: deps.db.clone(), observer: deps.observer.clone() };
     let outcome = {
-        let _lease = deps.held.hold(job.task_id);
+        let _lease = deps.held.hold(&ctx.task);
         handler.run(ctx).await
     };
     match &outcome {
@@ -241,40 +258,106 @@ async fn run_job(job: Job, deps: Arc<Deps>) -> Result<(), BoxDynError> {
         Err(JobError::Permanent { code, message }) => tracing::warn!(%code, %message, "job failed"),
         Err(JobError::Retryable(reason)) => tracing::warn!(%reason, "job attempt failed; retryable"),
     }
-    match outcome {
+    let recorded = match outcome {
         Ok(output) => {
-            tasks::succeed(&deps.db, observer, job.task_id, output.result, output.cost_credits, output.message).await?;
+            tasks::succeed(&deps.db, observer, claim, output.result, output.cost_credits, output.message).await
         }
-        Err(JobError::Cancelled) => {
-            tasks::mark_cancelled(&deps.db, observer, job.task_id).await?;
-        }
-        Err(JobError::Permanent { code, message }) => {
-            tasks::fail(&deps.db, observer, job.task_id, &code, &message).await?;
-        }
+        Err(JobError::Cancelled) => tasks::mark_cancelled(&deps.db, observer, claim).await,
+        Err(JobError::Permanent { code, message }) => tasks::fail(&deps.db, observer, claim, &code, &message).await,
         Err(JobError::Retryable(reason)) if attempt < deps.retry.max_attempts => {
             let delay = deps.retry.delay_after(attempt);
-            tasks::requeue(&deps.db, observer, job.task_id, &reason, delay).await?;
-            deps.queue.push(job.clone(), Some(delay)).await?;
+            tasks::requeue(&deps.db, observer, claim, &reason, delay).await
         }
         Err(JobError::Retryable(reason)) => {
             let message = format!("Gave up after {attempt} attempts: {reason}");
-            tasks::fail(&deps.db, observer, job.task_id, "RETRIES_EXHAUSTED", &message).await?;
+            tasks::fail(&deps.db, observer, claim, "RETRIES_EXHAUSTED", &message).await
         }
+    };
+    match recorded {
+        Ok(_) => Ok(()),
+        Err(TaskError::LeaseLost { .. }) => {
+            tracing::warn!("the task was taken over by another worker; this run's outcome is dropped");
+            Ok(())
+        }
+        // Cancelled meanwhile, or ended by someone else: nothing to record.
+        Err(TaskError::Transition { from, to, .. }) => {
+            tracing::info!(%from, %to, "the task changed meanwhile; outcome not recorded");
+            Ok(())
+        }
+        Err(other) => Err(other),
     }
-    Ok(())
 }
 
-/// One job's run as the engine hands it over for spawning.
-type EngineRun =
-    apalis::prelude::LifecycleFuture<Pin<Box<dyn Future<Output = Result<(), BoxDynError>> + Send + 'static>>>;
+/// Waits that double from 100 ms up to the queue's limit while the database keeps failing.
+struct Backoff {
+    next: Duration,
+    max: Duration,
+}
 
-/// Runs each job on its own tokio task. A plain `tokio::spawn` does not satisfy the engine's
-/// higher-ranked bound once the worker future itself is spawned; a function with the concrete type does.
-fn spawn_run(run: EngineRun) -> tokio::task::JoinHandle<Result<(), BoxDynError>> {
-    tokio::spawn(run)
+impl Backoff {
+    const FIRST: Duration = Duration::from_millis(100);
+
+    fn new(max: Duration) -> Self {
+        Self { next: Self::FIRST, max }
+    }
+
+    fn reset(&mut self) {
+        self.next = Self::FIRST;
+    }
+
+    fn step(&mut self) -> Duration {
+        let wait = self.next.min(self.max);
+        self.next = (self.next * 2).min(self.max);
+        wait
+    }
+}
+
+/// On PostgreSQL: listens on the wake channel and wakes the loop on every notification. The listener reconnects
+/// by itself after its connection is cut (notifications sent meanwhile are lost; the loop's timer finds those
+/// tasks), and wakes the loop once it is back.
+async fn listen_for_tasks(queue: Queue) {
+    let pool = queue.db().get_postgres_connection_pool().clone();
+    let mut backoff = Backoff::new(queue.config().max_backoff);
+    loop {
+        let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for queued tasks; trying again");
+                tokio::time::sleep(backoff.step()).await;
+                continue;
+            }
+        };
+        if let Err(error) = listener.listen(crate::queue::WAKE_CHANNEL).await {
+            tracing::warn!(%error, "cannot listen for queued tasks; trying again");
+            tokio::time::sleep(backoff.step()).await;
+            continue;
+        }
+        backoff.reset();
+        queue.wake();
+        loop {
+            match listener.recv().await {
+                Ok(_) => queue.wake(),
+                Err(error) => {
+                    tracing::warn!(%error, "the queued-task listener lost its connection; reconnecting");
+                    queue.wake();
+                    tokio::time::sleep(backoff.step()).await;
+                    // `recv` reconnects on the next call; a listener that cannot is replaced.
+                    if matches!(error, sqlx::Error::PoolClosed) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Runs a worker until `shutdown` resolves; in-flight jobs finish first.
+///
+/// The loop takes only what it can start (per kind, its free slots), so a worker that dies holds nothing it had
+/// not started; a job's task is held by a lease renewed every quarter of [`RetryPolicy::lease`]. When the
+/// database fails, the loop waits (100 ms doubling to `max_backoff`) and tries again, for as long as it takes;
+/// the queue's [`Health`](crate::Health) says meanwhile that the loop is down. The loop only ends on shutdown
+/// or when it panics; then the error is returned, so the process can exit rather than idle.
 pub async fn run_worker(
     name: String,
     db: DatabaseConnection,
@@ -284,41 +367,99 @@ pub async fn run_worker(
     retry: RetryPolicy,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
+    let health = queue.health().clone();
+    health.started();
+    let looping = tokio::spawn(job_loop(name, db, queue, registry, observer, retry, shutdown));
+    match looping.await {
+        Ok(()) => {
+            health.ended(None);
+            Ok(())
+        }
+        Err(error) => {
+            let reason = if error.is_panic() { "the job loop panicked".to_owned() } else { error.to_string() };
+            health.ended(Some(reason.clone()));
+            Err(reason)
+        }
+    }
+}
+
+async fn job_loop(
+    name: String,
+    db: DatabaseConnection,
+    queue: Queue,
+    registry: Registry,
+    observer: Arc<dyn TaskObserver>,
+    retry: RetryPolicy,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
     let held = Held::default();
-    // Ends with this function, also when its future is dropped rather than run to the end.
-    let renewals = AbortOnDrop(tokio::spawn(renew_leases(db.clone(), held.clone(), retry.lease)));
-    let deps = Arc::new(Deps { db, queue: queue.clone(), registry, observer, retry, held });
-    let signal = async move {
-        shutdown.await;
-        Ok::<(), std::io::Error>(())
-    };
-    let result = match queue {
-        // PostgreSQL wakes workers with LISTEN/NOTIFY on every push; SQLite polls at a short, fixed interval
-        // (the engine's default backs off to seconds, which made a fresh task wait visibly).
-        Queue::Postgres(storage, _) => {
-            let backend = storage.with_pubsub();
-            WorkerBuilder::new(name.as_str())
-                .backend(backend)
-                .data(deps)
-                .parallelize(spawn_run)
-                .build(execute)
-                .run_until(signal)
-                .await
+    let _renewals = AbortOnDrop(tokio::spawn(renew_leases(db.clone(), held.clone(), retry.lease)));
+    let _listener = (db.get_database_backend() == sea_orm::DatabaseBackend::Postgres)
+        .then(|| AbortOnDrop(tokio::spawn(listen_for_tasks(queue.clone()))));
+    let deps = Arc::new(Deps { db, observer, retry, held });
+    let health = queue.health().clone();
+    let mut backoff = Backoff::new(queue.config().max_backoff);
+    let mut running = JoinSet::new();
+    let idle_poll = queue.idle_poll();
+    let sweep_every = queue.config().unknown_kind_grace.clamp(idle_poll, Duration::from_secs(60));
+    let mut last_sweep = tokio::time::Instant::now() - sweep_every;
+    tokio::pin!(shutdown);
+    tracing::debug!(worker = %name, "job loop running");
+    loop {
+        while let Some(ended) = running.try_join_next() {
+            if let Err(error) = ended
+                && error.is_panic()
+            {
+                tracing::error!("a job panicked; its task will be taken over when its lease lapses");
+            }
         }
-        Queue::Sqlite(storage, config) => {
-            let backend = storage.poll_with_strategy(Strategy::new().interval(config.poll_interval));
-            WorkerBuilder::new(name.as_str())
-                .backend(backend)
-                .data(deps)
-                .parallelize(spawn_run)
-                .build(execute)
-                .run_until(signal)
-                .await
+        if last_sweep.elapsed() >= sweep_every {
+            last_sweep = tokio::time::Instant::now();
+            let grace = queue.config().unknown_kind_grace;
+            match tasks::fail_unknown_kinds(&deps.db, deps.observer.as_ref(), &registry.kinds(), grace).await {
+                Ok(0) => {}
+                Ok(failed) => tracing::warn!(failed, "failed queued tasks of kinds no worker handles"),
+                Err(error) => tracing::warn!(%error, "cannot look for tasks of unknown kinds"),
+            }
         }
-    };
-    // The engine has waited for the jobs in flight; nothing is held any more.
-    drop(renewals);
-    result.map_err(|e| e.to_string())
+        let wants = registry.wants();
+        if !wants.is_empty() {
+            match tasks::claim_due(&deps.db, deps.observer.as_ref(), &wants, deps.retry.lease).await {
+                Ok(claimed) => {
+                    health.ok();
+                    backoff.reset();
+                    for task in claimed {
+                        match registry.slot(&task.kind) {
+                            Some((handler, permit)) => {
+                                running.spawn(execute(task, handler, permit, deps.clone()));
+                            }
+                            None => tracing::error!(task_id = task.id, "claimed a task without a free slot"),
+                        }
+                    }
+                }
+                Err(error) => {
+                    if let TaskError::Db(db_error) = &error {
+                        db::lost::is_connection_lost(db_error);
+                    }
+                    let wait = backoff.step();
+                    tracing::warn!(%error, retry_in_ms = wait.as_millis() as u64, "cannot look for due tasks");
+                    health.failed(&error.to_string());
+                    tokio::select! {
+                        _ = &mut shutdown => break,
+                        _ = tokio::time::sleep(wait) => continue,
+                    }
+                }
+            }
+        }
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = queue.woken() => {}
+            Some(_) = running.join_next(), if !running.is_empty() => {}
+            _ = tokio::time::sleep(idle_poll) => {}
+        }
+    }
+    // Shutdown: take nothing more, let the jobs in flight finish and record their outcome.
+    while running.join_next().await.is_some() {}
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ pub enum TaskError {
     NotFound(i64),
     #[error("task {id} is {from} and cannot become {to}")]
     Transition { id: i64, from: String, to: &'static str },
+    /// A worker's claim is no longer the task's latest: its lease lapsed and another worker took the task over.
+    #[error("task {id} was taken over by another worker")]
+    LeaseLost { id: i64 },
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -39,6 +42,30 @@ pub struct NewTask {
     pub input: serde_json::Value,
     /// Items to process, when known up front.
     pub total: i64,
+    /// Credits held for the task until it ends (see `tasks.reserved_credits`); 0 for free work.
+    pub reserved_credits: i64,
+}
+
+/// Which task a change is for, and, from a worker, which claim of it: a worker's change applies only while its
+/// claim is the task's latest (`attempts` is the claim's number), so a worker whose lease lapsed and whose task
+/// another worker took over cannot overwrite what the other one does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub id: i64,
+    pub attempt: Option<i32>,
+}
+
+impl From<i64> for Target {
+    fn from(id: i64) -> Self {
+        Self { id, attempt: None }
+    }
+}
+
+impl From<&task::Model> for Target {
+    /// The claim a worker holds: the task as `claim_due` handed it over.
+    fn from(task: &task::Model) -> Self {
+        Self { id: task.id, attempt: Some(task.attempts) }
+    }
 }
 
 /// A progress report from a running job.
@@ -75,13 +102,14 @@ fn status_of(task: &task::Model) -> TaskStatus {
 async fn transition<C: ConnectionTrait>(
     db: &C,
     observer: &dyn TaskObserver,
-    id: i64,
+    target: impl Into<Target>,
     next: TaskStatus,
     edit: impl FnOnce(UpdateMany<task::Entity>) -> UpdateMany<task::Entity>,
 ) -> Result<task::Model, TaskError> {
     // One statement: the UPDATE only matches while the task is in a status that may become `next`, so the
     // check and the write cannot be split by another change (a cancel, another worker), and the row comes
     // back with RETURNING instead of a separate read before and after.
+    let Target { id, attempt } = target.into();
     let from: Vec<&str> = TaskStatus::ALL.into_iter().filter(|s| s.can_become(next)).map(TaskStatus::as_str).collect();
     let now = Utc::now();
     let mut update = task::Entity::update_many()
@@ -89,6 +117,9 @@ async fn transition<C: ConnectionTrait>(
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(id))
         .filter(task::Column::Status.is_in(from));
+    if let Some(attempt) = attempt {
+        update = update.filter(task::Column::Attempts.eq(attempt));
+    }
     if next.is_terminal() {
         update = update
             .col_expr(task::Column::FinishedAt, Expr::value(Some(now)))
@@ -102,7 +133,10 @@ async fn transition<C: ConnectionTrait>(
         None => {
             // Nothing matched: say why (no such task, or a status that cannot make this move).
             let current = load(db, id).await?;
-            Err(TaskError::Transition { id, from: current.status, to: next.as_str() })
+            match attempt {
+                Some(mine) if current.attempts != mine => Err(TaskError::LeaseLost { id }),
+                _ => Err(TaskError::Transition { id, from: current.status, to: next.as_str() }),
+            }
         }
     }
 }
@@ -128,6 +162,8 @@ fn queued(new: NewTask, now: DateTime<Utc>) -> task::ActiveModel {
         attempts: Set(0),
         cancel_requested: Set(false),
         lease_expires_at: Set(None),
+        run_after: Set(now),
+        reserved_credits: Set(new.reserved_credits.max(0)),
         created_at: Set(now),
         started_at: Set(None),
         finished_at: Set(None),
@@ -191,11 +227,6 @@ pub async fn claim<C: ConnectionTrait>(
     // Scoped here: at module level its `max` would shadow `Ord::max` on plain numbers.
     use sea_orm::sea_query::ExprTrait;
     let now = Utc::now();
-    let claimable = Condition::any().add(task::Column::Status.eq("queued")).add(
-        Condition::all().add(task::Column::Status.eq("running")).add(
-            Condition::any().add(task::Column::LeaseExpiresAt.is_null()).add(task::Column::LeaseExpiresAt.lt(now)),
-        ),
-    );
     let claimed = task::Entity::update_many()
         .col_expr(task::Column::Status, Expr::value("running"))
         .col_expr(task::Column::Attempts, Expr::col(task::Column::Attempts).add(1))
@@ -203,8 +234,7 @@ pub async fn claim<C: ConnectionTrait>(
         .col_expr(task::Column::StartedAt, Expr::value(now))
         .col_expr(task::Column::UpdatedAt, Expr::value(now))
         .filter(task::Column::Id.eq(id))
-        .filter(task::Column::CancelRequested.eq(false))
-        .filter(claimable)
+        .filter(claimable(now))
         .exec_with_returning(db)
         .await?;
     if let Some(task) = claimed.into_iter().next() {
@@ -227,21 +257,155 @@ pub async fn claim<C: ConnectionTrait>(
 
 /// Extends the lease of a running task (the worker is alive and still working on it).
 pub async fn renew<C: ConnectionTrait>(db: &C, id: i64, lease: std::time::Duration) -> Result<(), TaskError> {
-    renew_all(db, &[id], lease).await
+    let task = load(db, id).await?;
+    renew_all(db, &[Target::from(&task)], lease).await.map(|_| ())
 }
 
-/// Extends the leases of several running tasks in one statement (a worker renews everything it holds).
-pub async fn renew_all<C: ConnectionTrait>(db: &C, ids: &[i64], lease: std::time::Duration) -> Result<(), TaskError> {
-    if ids.is_empty() {
-        return Ok(());
+/// Extends the leases of the tasks a worker holds, in one statement, each only while that worker's claim is the
+/// task's latest. Answers how many were extended (fewer than asked: a claim was lost or a task ended).
+pub async fn renew_all<C: ConnectionTrait>(
+    db: &C,
+    held: &[Target],
+    lease: std::time::Duration,
+) -> Result<u64, TaskError> {
+    if held.is_empty() {
+        return Ok(0);
     }
-    task::Entity::update_many()
+    let mut mine = Condition::any();
+    for target in held {
+        let mut one = Condition::all().add(task::Column::Id.eq(target.id));
+        if let Some(attempt) = target.attempt {
+            one = one.add(task::Column::Attempts.eq(attempt));
+        }
+        mine = mine.add(one);
+    }
+    let renewed = task::Entity::update_many()
         .col_expr(task::Column::LeaseExpiresAt, Expr::value(lease_end(Utc::now(), lease)))
-        .filter(task::Column::Id.is_in(ids.iter().copied()))
         .filter(task::Column::Status.eq("running"))
+        .filter(mine)
         .exec(db)
         .await?;
-    Ok(())
+    Ok(renewed.rows_affected)
+}
+
+/// What a worker can start now: up to `n` tasks of `kind`.
+#[derive(Debug, Clone, Copy)]
+pub struct Want {
+    pub kind: &'static str,
+    pub n: usize,
+}
+
+/// Tasks a worker may take: queued ones whose time has come (and not asked to stop), and running ones whose
+/// worker stopped renewing the lease.
+fn claimable(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(task::Column::Status.eq("queued"))
+                .add(task::Column::RunAfter.lte(now))
+                .add(task::Column::CancelRequested.eq(false)),
+        )
+        .add(Condition::all().add(task::Column::Status.eq("running")).add(
+            Condition::any().add(task::Column::LeaseExpiresAt.is_null()).add(task::Column::LeaseExpiresAt.lt(now)),
+        ))
+}
+
+/// Takes due tasks for a worker, at most `want.n` of each kind, oldest due first, and claims them: status
+/// running, the attempt counted, the start and the lease recorded. Two statements whatever the numbers: one
+/// reads candidates through the index of open tasks, one UPDATE claims them and returns the rows. The UPDATE
+/// re-checks that each task is still claimable, so when two workers race for one task exactly one gets it (the
+/// other simply takes fewer this time).
+pub async fn claim_due<C: ConnectionTrait>(
+    db: &C,
+    observer: &dyn TaskObserver,
+    wants: &[Want],
+    lease: std::time::Duration,
+) -> Result<Vec<task::Model>, TaskError> {
+    use sea_orm::{QueryOrder, QuerySelect, sea_query::ExprTrait};
+    let total: usize = wants.iter().map(|w| w.n).sum();
+    if total == 0 {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
+    // A few more candidates than slots, so that one busy kind does not hide another's due tasks.
+    let candidates: Vec<(i64, String)> = task::Entity::find()
+        .select_only()
+        .column(task::Column::Id)
+        .column(task::Column::Kind)
+        .filter(task::Column::Kind.is_in(wants.iter().map(|w| w.kind)))
+        .filter(claimable(now))
+        .order_by_asc(task::Column::RunAfter)
+        .order_by_asc(task::Column::Id)
+        .limit((total * 4).min(256) as u64)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut left: std::collections::HashMap<&str, usize> = wants.iter().map(|w| (w.kind, w.n)).collect();
+    let picked: Vec<i64> = candidates
+        .into_iter()
+        .filter_map(|(id, kind)| {
+            let slots = left.get_mut(kind.as_str())?;
+            (*slots > 0).then(|| {
+                *slots -= 1;
+                id
+            })
+        })
+        .collect();
+    if picked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let claimed = task::Entity::update_many()
+        .col_expr(task::Column::Status, Expr::value("running"))
+        .col_expr(task::Column::Attempts, Expr::col(task::Column::Attempts).add(1))
+        .col_expr(task::Column::LeaseExpiresAt, Expr::value(lease_end(now, lease)))
+        .col_expr(task::Column::StartedAt, Expr::value(now))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::Id.is_in(picked))
+        .filter(claimable(now))
+        .exec_with_returning(db)
+        .await?;
+    for task in &claimed {
+        observer.changed(task);
+    }
+    Ok(claimed)
+}
+
+/// Fails queued tasks whose kind is not in `known` and that have waited longer than `grace`. Answers how many.
+pub async fn fail_unknown_kinds<C: ConnectionTrait>(
+    db: &C,
+    observer: &dyn TaskObserver,
+    known: &[&'static str],
+    grace: std::time::Duration,
+) -> Result<usize, TaskError> {
+    let now = Utc::now();
+    let before = now - chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::minutes(10));
+    let message = "No worker handles this kind of task; it may belong to a newer version of IGNY8.";
+    let failed = task::Entity::update_many()
+        .col_expr(task::Column::Status, Expr::value(TaskStatus::Failed.as_str()))
+        .col_expr(task::Column::ErrorCode, Expr::value("UNKNOWN_JOB"))
+        .col_expr(task::Column::Error, Expr::value(message))
+        .col_expr(task::Column::Message, Expr::value(message))
+        .col_expr(task::Column::FinishedAt, Expr::value(Some(now)))
+        .col_expr(task::Column::UpdatedAt, Expr::value(now))
+        .filter(task::Column::Status.eq(TaskStatus::Queued.as_str()))
+        .filter(task::Column::Kind.is_not_in(known.iter().copied()))
+        .filter(task::Column::RunAfter.lte(before))
+        .exec_with_returning(db)
+        .await?;
+    for task in &failed {
+        observer.changed(task);
+    }
+    Ok(failed.len())
+}
+
+/// Inside a job's save transaction: locks the task's row and answers whether this worker's claim is still the
+/// task's latest, so that a worker whose lease lapsed (and whose task another worker took over) saves nothing.
+/// Take it after the account's balance lock, as every save does.
+pub async fn still_held<C: ConnectionTrait>(txn: &C, task: &task::Model) -> Result<bool, TaskError> {
+    use sea_orm::QuerySelect;
+    let current =
+        task::Entity::find_by_id(task.id).lock_exclusive().one(txn).await?.ok_or(TaskError::NotFound(task.id))?;
+    Ok(current.status == "running" && current.attempts == task.attempts)
 }
 
 /// A worker picks the task up. A cancel requested while it waited ends it here instead.
@@ -265,11 +429,11 @@ pub async fn start<C: ConnectionTrait>(db: &C, observer: &dyn TaskObserver, id: 
 pub async fn progress<C: ConnectionTrait>(
     db: &C,
     observer: &dyn TaskObserver,
-    id: i64,
+    target: impl Into<Target>,
     report: Progress,
 ) -> Result<task::Model, TaskError> {
     let percent = i16::from(report.phase.percent(report.current.max(0) as u64, report.total.max(0) as u64));
-    transition(db, observer, id, TaskStatus::Running, |u| {
+    transition(db, observer, target, TaskStatus::Running, |u| {
         u.col_expr(task::Column::Phase, Expr::value(report.phase.as_str()))
             .col_expr(task::Column::Percent, Expr::value(percent))
             .col_expr(task::Column::Current, Expr::value(report.current))
@@ -283,12 +447,12 @@ pub async fn progress<C: ConnectionTrait>(
 pub async fn succeed<C: ConnectionTrait>(
     db: &C,
     observer: &dyn TaskObserver,
-    id: i64,
+    target: impl Into<Target>,
     result: serde_json::Value,
     cost_credits: i64,
     message: String,
 ) -> Result<task::Model, TaskError> {
-    transition(db, observer, id, TaskStatus::Succeeded, |u| {
+    transition(db, observer, target, TaskStatus::Succeeded, |u| {
         u.col_expr(task::Column::Phase, Expr::value(Phase::Done.as_str()))
             .col_expr(task::Column::Percent, Expr::value(100i16))
             .col_expr(task::Column::Result, Expr::value(Some(result)))
@@ -302,11 +466,11 @@ pub async fn succeed<C: ConnectionTrait>(
 pub async fn fail<C: ConnectionTrait>(
     db: &C,
     observer: &dyn TaskObserver,
-    id: i64,
+    target: impl Into<Target>,
     code: &str,
     reason: &str,
 ) -> Result<task::Model, TaskError> {
-    transition(db, observer, id, TaskStatus::Failed, |u| {
+    transition(db, observer, target, TaskStatus::Failed, |u| {
         u.col_expr(task::Column::Error, Expr::value(Some(reason)))
             .col_expr(task::Column::ErrorCode, Expr::value(Some(code)))
             .col_expr(task::Column::Message, Expr::value(Some(reason)))
@@ -375,9 +539,9 @@ pub async fn cancel_requested<C: ConnectionTrait>(db: &C, id: i64) -> Result<boo
 pub async fn mark_cancelled<C: ConnectionTrait>(
     db: &C,
     observer: &dyn TaskObserver,
-    id: i64,
+    target: impl Into<Target>,
 ) -> Result<task::Model, TaskError> {
-    transition(db, observer, id, TaskStatus::Cancelled, |u| {
+    transition(db, observer, target, TaskStatus::Cancelled, |u| {
         u.col_expr(task::Column::Message, Expr::value("Cancelled."))
     })
     .await
@@ -387,15 +551,17 @@ pub async fn mark_cancelled<C: ConnectionTrait>(
 pub async fn requeue<C: ConnectionTrait>(
     db: &C,
     observer: &dyn TaskObserver,
-    id: i64,
+    target: impl Into<Target>,
     reason: &str,
     delay: std::time::Duration,
 ) -> Result<task::Model, TaskError> {
     let message = format!("Will retry in {} s: {reason}", delay.as_secs().max(1));
-    transition(db, observer, id, TaskStatus::Queued, |u| {
+    let run_after = Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(5));
+    transition(db, observer, target, TaskStatus::Queued, |u| {
         u.col_expr(task::Column::Message, Expr::value(Some(message)))
             .col_expr(task::Column::Error, Expr::value(Some(reason)))
             .col_expr(task::Column::LeaseExpiresAt, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(task::Column::RunAfter, Expr::value(run_after))
     })
     .await
 }

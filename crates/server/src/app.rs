@@ -74,6 +74,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
     // Listed innermost first: the request id layer wraps everything, so every log line and envelope has it.
     routes
         .fallback(http::web::fallback)
+        .layer(from_fn(http::retry::once_more_on_lost_connection))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -161,15 +161,39 @@ async fn serve(config: Config, with_worker: bool) -> anyhow::Result<()> {
         );
     }
     let shutdown = tokio::sync::watch::channel(false);
-    let worker = with_worker.then(|| tokio::spawn(crate::worker::run(state.clone(), "serve", shutdown.1.clone())));
+    let (ended_tx, ended_rx) = tokio::sync::oneshot::channel::<()>();
+    let worker = with_worker.then(|| {
+        let run = crate::worker::run(state.clone(), "serve", shutdown.1.clone());
+        tokio::spawn(async move {
+            let result = run.await;
+            let _ = ended_tx.send(());
+            result
+        })
+    });
     let stop = shutdown.0;
+    let stopping = stop.clone();
+    // The in-process worker only ends on its own when it failed; then the whole process stops (non-zero exit)
+    // instead of serving requests whose jobs nothing runs.
+    let worker_ended = async move {
+        if with_worker {
+            let _ = ended_rx.await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
     app.run_until(async move {
-        signal.await;
+        tokio::select! {
+            _ = signal => {}
+            _ = worker_ended => tracing::error!("the job worker stopped; shutting down"),
+        }
         let _ = stop.send(true);
     })
     .await?;
     if let Some(worker) = worker {
         worker.await??;
+        if !*stopping.borrow() {
+            anyhow::bail!("the job worker stopped on its own");
+        }
     }
     tracing::info!("stopped");
     Ok(())

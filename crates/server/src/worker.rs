@@ -51,7 +51,18 @@ pub async fn run(state: AppState, role: &str, mut stop: watch::Receiver<bool>) -
             let _ = stop_scheduler.wait_for(|stopped| *stopped).await;
         });
     let worker = jobs::run_worker(name, state.db.clone(), queue, registry, observer, retry, shutdown);
-    let (worker, scheduler) = tokio::join!(worker, scheduler);
-    scheduler.map_err(|e| anyhow::anyhow!("scheduler: {e}"))?;
-    worker.map_err(|e| anyhow::anyhow!("job worker: {e}"))
+    tokio::pin!(worker, scheduler);
+    // Both end on `stop`. If either ends on its own, it failed: the process must not carry on half alive (a
+    // scheduler ticking beside a dead job loop looks healthy and runs nothing), so the other is dropped and the
+    // error returned.
+    tokio::select! {
+        ended = &mut worker => {
+            ended.map_err(|e| anyhow::anyhow!("job worker: {e}"))?;
+            scheduler.await.map_err(|e| anyhow::anyhow!("scheduler: {e}"))
+        }
+        ended = &mut scheduler => {
+            ended.map_err(|e| anyhow::anyhow!("scheduler: {e}"))?;
+            worker.await.map_err(|e| anyhow::anyhow!("job worker: {e}"))
+        }
+    }
 }

@@ -31,6 +31,11 @@ pub struct Model {
     /// While running: the worker holding it must renew this lease; after it passes, another worker may
     /// take the task over (its worker died).
     pub lease_expires_at: Option<DateTimeUtc>,
+    /// While queued: when it may start (now, or later for a retry's backoff). The task row is the job.
+    pub run_after: DateTimeUtc,
+    /// Credits held for this task while it is queued or running (the start's estimate); released when it ends,
+    /// when the job's charge settles the actual use.
+    pub reserved_credits: i64,
     pub created_at: DateTimeUtc,
     pub started_at: Option<DateTimeUtc>,
     pub finished_at: Option<DateTimeUtc>,

@@ -15,6 +15,7 @@ mod m20261125_000008_writer;
 mod m20261125_000009_modules;
 mod m20261126_000010_keyword_lists;
 mod m20261126_000011_fewer_keyword_indexes;
+mod m20261207_000012_task_queue;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000009_modules::Migration),
             Box::new(m20261126_000010_keyword_lists::Migration),
             Box::new(m20261126_000011_fewer_keyword_indexes::Migration),
+            Box::new(m20261207_000012_task_queue::Migration),
         ]
     }
 }

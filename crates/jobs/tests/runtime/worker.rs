@@ -19,10 +19,10 @@ use crate::support::{database, each_backend, eventually};
 
 fn fast_queue() -> QueueConfig {
     QueueConfig {
-        name: "test.jobs".into(),
-        heartbeat: Duration::from_millis(500),
-        missed_heartbeats: 4,
         poll_interval: Duration::from_millis(50),
+        postgres_poll_interval: Duration::from_millis(200),
+        max_backoff: Duration::from_millis(500),
+        unknown_kind_grace: Duration::ZERO,
     }
 }
 
@@ -65,11 +65,16 @@ impl Worker {
 }
 
 async fn submit(db: &DatabaseConnection, queue: &Queue, account_id: i64, kind: &str) -> i64 {
-    let new =
-        NewTask { account_id, site_id: None, user_id: None, kind: kind.into(), input: serde_json::json!({}), total: 1 };
-    let task = tasks::create(db, &Unobserved, new).await.unwrap();
-    jobs::enqueue(queue, &task).await.unwrap();
-    task.id
+    let new = NewTask {
+        account_id,
+        site_id: None,
+        user_id: None,
+        kind: kind.into(),
+        input: serde_json::json!({}),
+        total: 1,
+        reserved_credits: 0,
+    };
+    jobs::submit(db, queue, &Unobserved, new).await.unwrap().id
 }
 
 async fn task(db: &DatabaseConnection, id: i64) -> task::Model {
@@ -343,8 +348,11 @@ async fn a_job_outliving_its_lease_keeps_it_against_a_duplicate_delivery() {
         let b = start("worker-b", &db, &queue, registry, retry);
         let id = submit(&db, &queue, account, "sleeper").await;
         wait_for_status(&db, id, "running").await;
-        // A second delivery of the same job, as after a redelivery by the engine.
-        queue.push(jobs::Job { task_id: id, kind: "sleeper".into() }, None).await.unwrap();
+        // Both workers keep looking for due tasks (woken, and every poll) while the job runs.
+        for _ in 0..10 {
+            queue.wake();
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         let done = wait_for_status(&db, id, "succeeded").await;
         assert_eq!(done.attempts, 1, "claimed once");
         assert_eq!(runs.load(Ordering::SeqCst), 1, "ran once");
@@ -371,20 +379,19 @@ async fn a_batch_of_tasks_is_enqueued_at_once_and_each_runs_once() {
                 kind: "flaky".into(),
                 input: serde_json::json!({ "i": i }),
                 total: 1,
+                reserved_credits: 0,
             })
             .collect();
-        let created = tasks::create_many(&db, &Unobserved, new).await.unwrap();
+        let created = jobs::submit_many(&db, &queue, &Unobserved, new).await.unwrap();
         assert_eq!(created.len(), 30);
         assert!(created.iter().all(|t| t.status == "queued" && t.account_id == account));
-        jobs::enqueue_many(&queue, &created).await.unwrap();
         for task in &created {
             wait_for_status(&db, task.id, "succeeded").await;
         }
         let runs = runs.lock().unwrap().clone();
         assert_eq!(runs.len(), 30);
         assert!(runs.values().all(|n| *n == 1), "a job ran twice: {runs:?}");
-        assert!(tasks::create_many(&db, &Unobserved, Vec::new()).await.unwrap().is_empty());
-        jobs::enqueue_many(&queue, &[]).await.unwrap();
+        assert!(jobs::submit_many(&db, &queue, &Unobserved, Vec::new()).await.unwrap().is_empty());
         a.stop().await;
         b.stop().await;
     })
@@ -402,6 +409,7 @@ async fn transitions_are_checked_by_the_update_itself() {
             kind: kind.into(),
             input: serde_json::json!({}),
             total: 1,
+            reserved_credits: 0,
         };
         let queued = tasks::create(&db, &Unobserved, new("x")).await.unwrap();
         let refused = tasks::succeed(&db, &Unobserved, queued.id, serde_json::json!({}), 0, "no".into()).await;
@@ -429,6 +437,173 @@ async fn transitions_are_checked_by_the_update_itself() {
             tasks::claim(&db, &Unobserved, running.id, Duration::from_secs(30)).await.unwrap(),
             tasks::Claim::Done
         ));
+    })
+    .await;
+}
+
+fn new_task(account_id: i64, kind: &str) -> NewTask {
+    NewTask {
+        account_id,
+        site_id: None,
+        user_id: None,
+        kind: kind.into(),
+        input: serde_json::json!({}),
+        total: 1,
+        reserved_credits: 0,
+    }
+}
+
+#[tokio::test]
+async fn a_worker_takes_only_what_it_can_start() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let runs = Arc::new(AtomicU32::new(0));
+        // One at a time (the default concurrency is 4; a Sleeper reports 4 too, so cap it with a wrapper).
+        struct One(Sleeper);
+        impl JobHandler for One {
+            fn kind(&self) -> &'static str {
+                self.0.kind()
+            }
+            fn concurrency(&self) -> usize {
+                1
+            }
+            fn run(&self, ctx: JobContext) -> JobFuture {
+                self.0.run(ctx)
+            }
+        }
+        let registry =
+            Registry::default().register(One(Sleeper { runs: runs.clone(), time: Duration::from_millis(600) }));
+        let ids: Vec<i64> = {
+            let mut ids = Vec::new();
+            for _ in 0..5 {
+                ids.push(submit(&db, &queue, account, "sleeper").await);
+            }
+            ids
+        };
+        let worker = start("one-at-a-time", &db, &queue, registry, fast_retry(1));
+        wait_for_status(&db, ids[0], "running").await;
+        let mut statuses = Vec::new();
+        for id in &ids {
+            statuses.push(task(&db, *id).await.status);
+        }
+        assert_eq!(
+            statuses.iter().filter(|s| *s == "running").count(),
+            1,
+            "a worker holds only the job it runs: {statuses:?}"
+        );
+        assert_eq!(statuses.iter().filter(|s| *s == "queued").count(), 4, "{statuses:?}");
+        for id in &ids {
+            wait_for_status(&db, *id, "succeeded").await;
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 5);
+        worker.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_lapsed_claim_cannot_record_over_the_worker_that_took_over() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let created = tasks::create(&db, &Unobserved, new_task(account, "x")).await.unwrap();
+        let want = [tasks::Want { kind: "x", n: 1 }];
+        let first = tasks::claim_due(&db, &Unobserved, &want, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(first.len(), 1);
+        assert!(
+            tasks::claim_due(&db, &Unobserved, &want, Duration::from_secs(30)).await.unwrap().is_empty(),
+            "a live lease keeps the task"
+        );
+        assert!(tasks::still_held(&db, &first[0]).await.unwrap());
+        // The first worker stops renewing (it hangs, or lost the database): its lease lapses.
+        use db::sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+        let mut lapsed = first[0].clone().into_active_model();
+        lapsed.lease_expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
+        lapsed.update(&db).await.unwrap();
+        let second = tasks::claim_due(&db, &Unobserved, &want, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(second.len(), 1, "a lapsed lease is taken over");
+        assert_eq!((second[0].id, second[0].attempts), (created.id, 2));
+        assert!(!tasks::still_held(&db, &first[0]).await.unwrap(), "the first claim is no longer held");
+        let late = tasks::succeed(&db, &Unobserved, &first[0], serde_json::json!({}), 5, "late".into()).await;
+        assert!(matches!(late, Err(tasks::TaskError::LeaseLost { .. })), "{late:?}");
+        assert_eq!(tasks::renew_all(&db, &[tasks::Target::from(&first[0])], Duration::from_secs(30)).await.unwrap(), 0);
+        let done = tasks::succeed(&db, &Unobserved, &second[0], serde_json::json!({}), 1, "ok".into()).await.unwrap();
+        assert_eq!((done.status.as_str(), done.cost_credits), ("succeeded", 1));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_retry_waits_for_its_time() {
+    each_backend(|url| async move {
+        let (db, account) = database(&url).await;
+        let created = tasks::create(&db, &Unobserved, new_task(account, "x")).await.unwrap();
+        let want = [tasks::Want { kind: "x", n: 1 }];
+        let claimed = tasks::claim_due(&db, &Unobserved, &want, Duration::from_secs(30)).await.unwrap();
+        tasks::requeue(&db, &Unobserved, &claimed[0], "provider busy", Duration::from_secs(60)).await.unwrap();
+        assert!(
+            tasks::claim_due(&db, &Unobserved, &want, Duration::from_secs(30)).await.unwrap().is_empty(),
+            "not before its backoff ends"
+        );
+        let back = task(&db, created.id).await;
+        assert_eq!(back.status, "queued");
+        assert!(back.run_after > chrono::Utc::now() + chrono::Duration::seconds(50));
+    })
+    .await;
+}
+
+/// Ends every other session on the test's PostgreSQL database, as a database restart or failover would.
+async fn cut_connections(url: &str) -> u64 {
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(url).await.unwrap();
+    let ended: Vec<(bool,)> = sqlx::query_as(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    ended.len() as u64
+}
+
+#[tokio::test]
+async fn the_worker_resumes_after_its_database_connections_are_cut() {
+    each_backend(|url| async move {
+        if !url.starts_with("postgres") {
+            return; // SQLite has no connections to cut.
+        }
+        let (db, account) = database(&url).await;
+        let queue = Queue::open(&db, fast_queue()).await.unwrap();
+        let runs = Arc::new(Mutex::new(HashMap::new()));
+        let registry = Registry::default().register(Flaky { failures: 0, runs: runs.clone() });
+        let worker = start("survivor", &db, &queue, registry, fast_retry(2));
+        let first = submit(&db, &queue, account, "flaky").await;
+        wait_for_status(&db, first, "succeeded").await;
+        for round in 0..3 {
+            let cut = cut_connections(&url).await;
+            assert!(cut > 0, "round {round}: the worker's connections were cut");
+            // Tasks queued after the cut (the first statements on the dead pool may fail and are retried).
+            let mut ids = Vec::new();
+            for _ in 0..3 {
+                loop {
+                    let new = new_task(account, "flaky");
+                    match jobs::submit(&db, &queue, &Unobserved, new).await {
+                        Ok(task) => break ids.push(task.id),
+                        Err(error) => {
+                            assert!(
+                                matches!(&error, tasks::TaskError::Db(e) if db::lost::is_connection_lost(e)),
+                                "{error}"
+                            );
+                        }
+                    }
+                }
+            }
+            for id in ids {
+                wait_for_status(&db, id, "succeeded").await;
+            }
+            assert_eq!(queue.health().status(), jobs::LoopStatus::Up, "round {round}");
+        }
+        worker.stop().await;
+        assert_eq!(queue.health().status(), jobs::LoopStatus::NotRunning);
     })
     .await;
 }

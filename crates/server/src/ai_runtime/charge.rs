@@ -27,13 +27,25 @@ pub async fn already_saved(deps: &AiDeps, task: &task::Model) -> Result<Option<J
 }
 
 /// Opens the transaction that saves a job's results and charges for them, taking the account's balance row
-/// first. Every writer of an account takes that lock before anything else, so two jobs of one account queue
+/// first, then the task's row (still this worker's claim: see [`ensure_held`]). Every writer of an account takes that lock before anything else, so two jobs of one account queue
 /// on it instead of deadlocking (a save that inserted rows referencing the account holds a share lock on it,
 /// and a later `FOR UPDATE` of the balance by both waits on the other).
 pub async fn begin_save(deps: &AiDeps, task: &task::Model) -> Result<DatabaseTransaction, JobError> {
     let txn = db::begin_write(&deps.db).await.map_err(retry)?;
     ledger::lock_account(&txn, task.account_id).await.map_err(refused)?;
+    ensure_held(&txn, task).await?;
     Ok(txn)
+}
+
+/// Inside a save transaction, after the balance lock: the task's row is locked and still this worker's claim, or
+/// the job stops without saving (its lease lapsed and another worker took the task over; that one saves).
+pub async fn ensure_held<C: ConnectionTrait>(txn: &C, task: &task::Model) -> Result<(), JobError> {
+    if jobs::tasks::still_held(txn, task).await.map_err(retry)? {
+        Ok(())
+    } else {
+        tracing::warn!("another worker took this task over; this run saves nothing");
+        Err(JobError::Cancelled)
+    }
 }
 
 /// A ledger refusal as a job error: not enough credits ends the task with the reason (the caller's transaction

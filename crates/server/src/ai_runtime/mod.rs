@@ -18,7 +18,7 @@ pub mod models;
 pub mod offline;
 
 pub use call::{Answer, Spend, call_json, call_json_checked};
-pub use charge::{already_saved, begin_save, charge_job};
+pub use charge::{already_saved, begin_save, charge_job, ensure_held};
 pub use deps::{AiDeps, permanent, retry};
 pub use job::{AiJob, handler};
 pub use models::text_plan;

@@ -55,6 +55,10 @@ pub enum AppError {
     /// Any other status, for the framework's own refusals (405, 408, 415, 503…).
     #[error("{message}")]
     Status { status: StatusCode, code: &'static str, message: String },
+    /// 503 `DATABASE_UNAVAILABLE`: the database connection was lost mid-request (a restart, a failover). Idempotent
+    /// requests are tried once more on a fresh connection before a client sees it (`http::retry`).
+    #[error("The database connection was lost; try again in a moment.")]
+    ConnectionLost(#[source] DbErr),
     /// 500: a bug or an outage; the cause goes to the log only.
     #[error("Internal server error.")]
     Internal(#[source] anyhow::Error),
@@ -126,6 +130,7 @@ impl AppError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Upstream { .. } => StatusCode::BAD_GATEWAY,
             Self::Status { status, .. } => *status,
+            Self::ConnectionLost(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -145,6 +150,7 @@ impl AppError {
             Self::Unprocessable { .. } => "UNPROCESSABLE",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Upstream { .. } => "UPSTREAM_ERROR",
+            Self::ConnectionLost(_) => "DATABASE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_ERROR",
         }
     }
@@ -190,6 +196,11 @@ impl IntoResponse for AppError {
             tracing::error!(error = format!("{source:#}"), "internal error");
         }
         let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let Self::ConnectionLost(source) = &self {
+            tracing::warn!(error = %source, "database connection lost during a request");
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1u32));
+            response.extensions_mut().insert(super::retry::ConnectionLost);
+        }
         if let Self::RateLimited { retry_after_secs, limit } = self {
             let headers = response.headers_mut();
             headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
@@ -203,6 +214,9 @@ impl IntoResponse for AppError {
 
 impl From<DbErr> for AppError {
     fn from(error: DbErr) -> Self {
+        if db::lost::is_connection_lost(&error) {
+            return Self::ConnectionLost(error);
+        }
         match error.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(detail)) => Self::Conflict {
                 message: "An object with these values already exists.".into(),

@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod request_id;
+pub mod retry;
 pub mod tenant;
 pub mod throttle;
 pub mod web;

@@ -236,3 +236,40 @@ async fn only_platform_staff_adjust_credits() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_burst_beyond_the_balance_is_refused_at_once_and_leaves_no_task() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let owner = app.register("burst@example.com").await;
+        // Each connection test reserves 1 credit; no worker runs, so every accepted task keeps its reservation.
+        set_credits(&app, owner.account_id, 3, 1).await;
+        let requests = (0..9).map(|_| {
+            let (app, owner) = (&app, &owner);
+            async move { app.as_user("POST", "/api/v1/system/ai/test_connection/", owner, Some(&json!({}))).await }
+        });
+        let answers = futures_util::future::join_all(requests).await;
+        let accepted = answers.iter().filter(|(status, _)| *status == 202).count();
+        let refused: Vec<&serde_json::Value> =
+            answers.iter().filter(|(status, _)| *status == 402).map(|(_, body)| body).collect();
+        assert_eq!(accepted, 4, "as many as the balance covers: {answers:?}");
+        assert_eq!(refused.len(), 5, "the rest are refused at once: {answers:?}");
+        for body in &refused {
+            assert_eq!(assert_error(body), "INSUFFICIENT_CREDITS");
+            assert_eq!(body["available"], 0, "{body}");
+        }
+        let (_, tasks) = app.as_user("GET", "/api/v1/tasks/?page_size=50", &owner, None).await;
+        assert_eq!(tasks["count"], 4, "no task for a refused request: {tasks}");
+        // The balance itself is untouched until the work is done and charged.
+        let (_, balance) = app.as_user("GET", "/api/v1/billing/credits/balance/", &owner, None).await;
+        assert_eq!(balance["data"]["total"], 4);
+        // A task that ends releases what it held.
+        let first = tasks["results"][0]["id"].as_i64().unwrap();
+        let (status, _) = app.as_user("POST", &format!("/api/v1/tasks/{first}/cancel/"), &owner, None).await;
+        assert_eq!(status, 200);
+        let (status, body) = app.as_user("POST", "/api/v1/system/ai/test_connection/", &owner, Some(&json!({}))).await;
+        assert_eq!(status, 202, "{body}");
+        app.cleanup().await;
+    })
+    .await;
+}

@@ -186,3 +186,92 @@ async fn operation_ids_are_unique() {
     assert!(seen.len() >= 30);
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn readyz_reports_this_processs_job_loop() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let (status, body) = app.get_json("/readyz").await;
+        assert_eq!((status, &body["data"]["jobs"]), (200, &serde_json::json!("not_running")), "{body}");
+        app.cleanup().await;
+        let app = spawn_app_with(backend, Options { worker: true, ..Options::default() }).await;
+        let mut jobs = serde_json::Value::Null;
+        for _ in 0..100 {
+            let (_, body) = app.get_json("/readyz").await;
+            jobs = body["data"]["jobs"].clone();
+            if jobs == "ok" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(jobs, "ok");
+        app.cleanup().await;
+    })
+    .await;
+}
+
+/// A route that loses its database connection on the first call of each method, as the first statement on a
+/// pool of connections a database restart has cut does.
+fn flaky_connection_routes() -> axum::Router<server::state::AppState> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let calls = Arc::new(AtomicU32::new(0));
+    let answer = move |calls: Arc<AtomicU32>| async move {
+        if calls.fetch_add(1, Ordering::SeqCst).is_multiple_of(2) {
+            let lost = db::sea_orm::DbErr::Conn(db::sea_orm::RuntimeErr::Internal("connection closed".into()));
+            return Err(server::http::AppError::from(lost));
+        }
+        Ok(server::http::Data(serde_json::json!({"calls": calls.load(Ordering::SeqCst)})))
+    };
+    let (get_calls, put_calls, post_calls) = (calls.clone(), calls.clone(), calls);
+    axum::Router::new().route(
+        "/test/flaky-db",
+        axum::routing::get(move || answer(get_calls.clone()))
+            .put(move || answer(put_calls.clone()))
+            .post(move || answer(post_calls.clone())),
+    )
+}
+
+#[tokio::test]
+async fn a_request_whose_connection_was_lost_is_run_once_more_when_that_is_harmless() {
+    let app =
+        spawn_app_with(Backend::Sqlite, Options { extra: Some(flaky_connection_routes()), ..Options::default() }).await;
+    let (status, body) = app.get_json("/test/flaky-db").await;
+    assert_eq!(status, 200, "a read is tried again: {body}");
+    assert_eq!(body["data"]["calls"], 2);
+    let response = app.client.put(app.url("/test/flaky-db")).json(&serde_json::json!({"a": 1})).send().await.unwrap();
+    assert_eq!(response.status(), 200, "an idempotent write is tried again");
+    let (status, body) = app.post_json("/test/flaky-db", &serde_json::json!({})).await;
+    assert_eq!(status, 503, "a POST is not repeated: {body}");
+    assert_eq!(assert_error(&body), "DATABASE_UNAVAILABLE");
+    assert!(body["error"].as_str().unwrap().contains("try again"), "{body}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn requests_after_the_database_cut_every_connection_succeed() {
+    each_backend(|backend| async move {
+        if backend != Backend::Postgres {
+            return; // SQLite has no connections to cut.
+        }
+        let app = spawn_app(backend).await;
+        let owner = app.register("cut@example.com").await;
+        for _ in 0..10 {
+            let (status, _) = app.as_user("GET", "/api/v1/auth/me/", &owner, None).await;
+            assert_eq!(status, 200);
+        }
+        for round in 0..3 {
+            app.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .await;
+            for i in 0..10 {
+                let (status, body) = app.as_user("GET", "/api/v1/auth/me/", &owner, None).await;
+                assert_eq!(status, 200, "round {round}, request {i}: {body}");
+            }
+        }
+        app.cleanup().await;
+    })
+    .await;
+}

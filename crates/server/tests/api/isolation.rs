@@ -165,6 +165,7 @@ async fn world(app: &TestApp) -> World {
             kind: "auto_cluster".into(),
             input: json!({}),
             total: 0,
+            reserved_credits: 0,
         };
         task_ids.push(jobs::tasks::create(&app.db, &jobs::tasks::Unobserved, new).await.unwrap().id);
     }

@@ -16,6 +16,7 @@ async fn new_task(app: &TestApp, owner: &Session, site_id: Option<i64>) -> i64 {
         kind: "auto_cluster".into(),
         input: serde_json::json!({"keyword_ids": [1, 2, 3]}),
         total: 6,
+        reserved_credits: 0,
     };
     tasks::create(&app.db, &TaskFeed::new(app.events().clone()), new).await.unwrap().id
 }

@@ -303,10 +303,28 @@ pub async fn settle(
     Ok(())
 }
 
-/// 402 unless the account holds at least `required` credits (the pre-check before queueing work).
-pub async fn ensure_available<C: ConnectionTrait>(db: &C, account_id: i64, required: i64) -> Result<(), LedgerError> {
-    let account = account::Entity::find_by_id(account_id).one(db).await?.ok_or(LedgerError::NoAccount(account_id))?;
-    let available = account.credits.max(0) + account.bonus_credits.max(0);
+/// Credits held by the account's queued and running tasks (each task's start estimate until it ends).
+pub async fn reserved<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<i64, LedgerError> {
+    use sea_orm::{QuerySelect, sea_query::Expr};
+    let sum: Option<Option<i64>> = db::entities::task::Entity::find()
+        .select_only()
+        .expr(Expr::cust("CAST(COALESCE(SUM(reserved_credits), 0) AS BIGINT)"))
+        .filter(db::entities::task::Column::AccountId.eq(account_id))
+        .filter(db::entities::task::Column::Status.is_in(["queued", "running"]))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(sum.flatten().unwrap_or(0))
+}
+
+/// Before queueing work that will cost about `required` credits, inside the transaction that records its task:
+/// takes the account's balance lock (so concurrent starts of one account are decided one after another), and
+/// answers 402 unless the balance minus what the account's open tasks already hold covers it. The task then holds
+/// `required` (its `reserved_credits`) until it ends; its job's charge settles the actual use.
+pub async fn reserve<C: ConnectionTrait>(txn: &C, account_id: i64, required: i64) -> Result<(), LedgerError> {
+    let account = lock_account(txn, account_id).await?;
+    let held = reserved(txn, account_id).await?;
+    let available = (account.credits.max(0) + account.bonus_credits.max(0) - held).max(0);
     if available < required {
         return Err(LedgerError::Insufficient { required, available });
     }

@@ -15,6 +15,9 @@ pub struct Ping {
 pub struct Readiness {
     /// `"ok"` when the database answered a query.
     pub database: &'static str,
+    /// This process's job loop: `"ok"`, or `"not_running"` when it runs none (`serve --no-worker`). A loop that
+    /// cannot reach the database or has stopped makes the probe answer 503 with the reason.
+    pub jobs: &'static str,
     /// `sqlite` or `postgres`.
     pub backend: &'static str,
     /// `"current"`, or `"pending"` when migrations are waiting to run.

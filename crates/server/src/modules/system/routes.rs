@@ -32,14 +32,15 @@ async fn ping() -> Data<Ping> {
     Data(Ping { status: "ok", version: env!("CARGO_PKG_VERSION"), time: chrono::Utc::now() })
 }
 
-/// Readiness: the database answers and no migration is pending.
+/// Readiness: the database answers, no migration is pending, and this process's job loop (when it runs one) is
+/// working.
 #[utoipa::path(get, path = "/readyz", tag = "system",
     responses(
         (status = 200, description = "Ready to serve", body = Envelope<Readiness>),
         (status = 503, description = "Not ready; the message says why", body = ErrorBody),
     ))]
 async fn readyz(State(state): State<AppState>) -> Result<Data<Readiness>, AppError> {
-    service::readiness(&state.db).await.map(Data)
+    service::readiness(&state.db, &state.queue).await.map(Data)
 }
 
 #[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]

@@ -4,7 +4,7 @@ use super::dto::Readiness;
 use crate::http::AppError;
 
 /// Checks that the database answers and its schema is current. `Err` means not ready, with the reason.
-pub async fn readiness(db: &DatabaseConnection) -> Result<Readiness, AppError> {
+pub async fn readiness(db: &DatabaseConnection, queue: &jobs::Queue) -> Result<Readiness, AppError> {
     let not_ready = |message: String| AppError::Status {
         status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
         code: "NOT_READY",
@@ -21,8 +21,14 @@ pub async fn readiness(db: &DatabaseConnection) -> Result<Readiness, AppError> {
             status.pending.len()
         )));
     }
+    let jobs = match queue.health().status() {
+        jobs::LoopStatus::NotRunning => "not_running",
+        jobs::LoopStatus::Up => "ok",
+        jobs::LoopStatus::Down { reason } => return Err(not_ready(format!("Job loop down: {reason}"))),
+    };
     Ok(Readiness {
         database: "ok",
+        jobs,
         backend: if backend == DbBackend::Postgres { "postgres" } else { "sqlite" },
         migrations: "current",
         pending: status.pending,

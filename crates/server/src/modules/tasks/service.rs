@@ -78,6 +78,9 @@ impl From<TaskError> for AppError {
             TaskError::Transition { from, .. } => {
                 AppError::Conflict { message: format!("The task is already {from}."), field: None }
             }
+            TaskError::LeaseLost { .. } => {
+                AppError::Conflict { message: "Another worker took the task over.".into(), field: None }
+            }
             TaskError::Db(e) => e.into(),
         }
     }
@@ -98,8 +101,9 @@ impl axum::extract::FromRef<crate::state::AppState> for TaskStarter {
     }
 }
 
-/// The start of every AI action: checks the role and the credits, records the task, queues its job.
-/// Answers with the task to watch (the handler replies 202).
+/// The start of every AI action: checks the role, reserves the estimated credits and records the task, which is
+/// its job (one transaction: a request over the balance gets 402 and leaves nothing behind), then wakes this
+/// process's worker. Answers with the task to watch (the handler replies 202).
 pub async fn start<I: jobs::JobInput>(
     state: &TaskStarter,
     caller: &crate::http::tenant::Caller,
@@ -108,7 +112,6 @@ pub async fn start<I: jobs::JobInput>(
     required_credits: i64,
 ) -> Result<TaskOut, AppError> {
     caller.require_write()?;
-    crate::modules::billing::ledger::ensure_available(&state.db, caller.account_id, required_credits).await?;
     let feed = TaskFeed::new(state.events.clone());
     let new = jobs::NewTask {
         account_id: caller.account_id,
@@ -117,17 +120,13 @@ pub async fn start<I: jobs::JobInput>(
         kind: I::KIND.into(),
         input: serde_json::to_value(input).map_err(AppError::internal)?,
         total: 1,
+        reserved_credits: required_credits.max(0),
     };
-    let task = jobs::tasks::create(&state.db, &feed, new).await?;
-    if let Err(error) = jobs::enqueue(&state.queue, &task).await {
-        tracing::error!(task_id = task.id, %error, "could not queue a job");
-        jobs::tasks::fail(&state.db, &feed, task.id, "QUEUE_UNAVAILABLE", "The job queue is unavailable; try again.")
-            .await?;
-        return Err(AppError::Status {
-            status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            code: "QUEUE_UNAVAILABLE",
-            message: "The job queue is unavailable; try again in a moment.".into(),
-        });
-    }
+    let txn = db::begin_write(&state.db).await?;
+    crate::modules::billing::ledger::reserve(&txn, caller.account_id, required_credits).await?;
+    let task = jobs::tasks::create(&txn, &jobs::tasks::Unobserved, new).await?;
+    txn.commit().await?;
+    feed.changed(&task);
+    state.queue.wake();
     Ok(task.into())
 }

@@ -117,6 +117,7 @@ async fn draw(deps: &AiDeps, ctx: &JobContext, pick: &ImagePick, img: &image::Mo
         }
         Err(other) => return Err(charge::refused(other)),
     };
+    charge::ensure_held(&txn, &ctx.task).await?;
     let record = DrawnImage {
         file_path: key.clone(),
         mime: drawn.mime.clone(),
