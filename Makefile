@@ -4,15 +4,16 @@ CARGO ?= cargo
 JOBS ?= 2
 PG_LOCAL := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-rust test-web lint fmt bench web web-test openapi openapi-check
+.PHONY: run test test-rust test-faults test-web lint fmt bench web web-test openapi openapi-check
 
 ## run: build the web app when present, then start API + web app + worker on SQLite in ./data
 run: web
 	$(CARGO) run -j $(JOBS) --bin igny8 -- serve
 
 ## test: every test: Rust (SQLite, and PostgreSQL when IGNY8_TEST_DATABASE_URL is set or a local server
-## answers), then the web app (unit tests, API types check, production build, end-to-end in Chromium)
-test: test-rust test-web
+## answers), the fault test (PostgreSQL), then the web app (unit tests, API types check, production build,
+## end-to-end in Chromium)
+test: test-rust test-faults test-web
 
 test-rust:
 	@if [ -z "$$IGNY8_TEST_DATABASE_URL" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then \
@@ -20,6 +21,15 @@ test-rust:
 		export IGNY8_TEST_DATABASE_URL=$(PG_LOCAL); \
 	fi; \
 	$(CARGO) test --workspace -j $(JOBS)
+
+## test-faults: the production shape as processes (API node, two workers) on a fresh PostgreSQL database under
+## faults: connections cut, the API and a worker killed, 50 concurrent AI jobs (scripts/test-faults.py; about a
+## minute). Skipped with a message when no PostgreSQL answers.
+test-faults:
+	@if [ -n "$$IGNY8_TEST_DATABASE_URL" ] || (command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432); then \
+		$(CARGO) build -q -j $(JOBS) --bin igny8 && \
+		IGNY8_TEST_DATABASE_URL=$${IGNY8_TEST_DATABASE_URL:-$(PG_LOCAL)} python3 scripts/test-faults.py; \
+	else echo "make test-faults: skipped (no PostgreSQL on 127.0.0.1:5432 and IGNY8_TEST_DATABASE_URL unset)"; fi
 
 ## test-web: needs target/debug/igny8 (built by test-rust) and Chromium (installed when missing and root)
 test-web:

@@ -64,7 +64,10 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
     };
     let (api, openapi) = assemble(&guarded).split_for_parts();
     let actions = Arc::new(http::throttle::ActionScopes::from_openapi(&openapi));
+    let reference: Arc<str> =
+        serde_json::to_value(&openapi).map(|doc| http::reference::render(&doc)).unwrap_or_default().into();
     let mut routes = api
+        .route("/api/redoc", get(move || std::future::ready(axum::response::Html(reference.to_string()))))
         .merge(SwaggerUi::new("/api/docs").url("/api/schema", openapi))
         .route("/metrics", get(http::metrics::render));
     if let Some(extra) = extra {

@@ -16,13 +16,22 @@ pub struct Envelope<T> {
     pub data: T,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+    /// the original product's clients read it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
     /// The `X-Request-ID` of this request, for log correlation.
     pub request_id: String,
 }
 
 fn envelope<T: Serialize>(status: StatusCode, data: T, message: Option<String>) -> Response {
-    let body = Envelope { success: true, data, message, request_id: request_id::current() };
+    let body = Envelope { success: true, data, message, task_id: None, request_id: request_id::current() };
     (status, axum::Json(body)).into_response()
+}
+
+/// What a `202 Accepted` answer names: the task that will do the work.
+pub trait QueuedWork {
+    fn task_id(&self) -> i64;
 }
 
 /// `200 OK` with the object in the envelope.
@@ -52,9 +61,11 @@ impl<T: Serialize> IntoResponse for Created<T> {
 /// `202 Accepted`: the work was queued (the body names the task).
 pub struct Accepted<T>(pub T);
 
-impl<T: Serialize> IntoResponse for Accepted<T> {
+impl<T: Serialize + QueuedWork> IntoResponse for Accepted<T> {
     fn into_response(self) -> Response {
-        envelope(StatusCode::ACCEPTED, self.0, None)
+        let task_id = Some(self.0.task_id());
+        let body = Envelope { success: true, data: self.0, message: None, task_id, request_id: request_id::current() };
+        (StatusCode::ACCEPTED, axum::Json(body)).into_response()
     }
 }
 

@@ -11,6 +11,11 @@ use utoipa::ToSchema;
 
 use super::request_id;
 
+/// Marks a response whose request failed only because its database connection was lost (`http::retry` runs such a
+/// request once more when that is harmless).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLostMark;
+
 /// Messages per field, as in `{"errors": {"email": ["Enter a valid email address."]}}`.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
@@ -199,7 +204,7 @@ impl IntoResponse for AppError {
         if let Self::ConnectionLost(source) = &self {
             tracing::warn!(error = %source, "database connection lost during a request");
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1u32));
-            response.extensions_mut().insert(super::retry::ConnectionLost);
+            response.extensions_mut().insert(ConnectionLostMark);
         }
         if let Self::RateLimited { retry_after_secs, limit } = self {
             let headers = response.headers_mut();

@@ -36,9 +36,18 @@ pub fn normalize_path(mut request: Request) -> Request {
 
 /// Every error answer is a JSON envelope, whoever produced it: a 405 from the router, a 408 from the
 /// timeout, a plain-text rejection from a path extractor. Their text becomes the envelope's message.
+///
+/// A 405 for a name where an id belongs (`POST …/keywords/add_to_workflow/` reaching the route
+/// `…/keywords/{id}`) becomes a 404: that is an action that does not exist, not a method the object refuses.
 pub async fn ensure_envelope(request: Request, next: Next) -> Response {
+    let unknown_action = names_an_action_where_an_id_belongs(&request);
     let response = next.run(request).await;
     let status = response.status();
+    if status == axum::http::StatusCode::METHOD_NOT_ALLOWED
+        && let Some(action) = unknown_action
+    {
+        return AppError::NotFound(format!("No action {action:?} here.")).into_response();
+    }
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
@@ -60,6 +69,14 @@ pub async fn ensure_envelope(request: Request, next: Next) -> Response {
         }
     }
     enveloped
+}
+
+/// The last segment of the path, when the route it matched has a parameter there and the segment is not a number.
+fn names_an_action_where_an_id_belongs(request: &Request) -> Option<String> {
+    let matched = request.extensions().get::<axum::extract::MatchedPath>()?;
+    let template_last = matched.as_str().split('/').rfind(|s| !s.is_empty())?;
+    let actual_last = request.uri().path().split('/').rfind(|s| !s.is_empty())?;
+    (template_last.starts_with('{') && !actual_last.chars().all(|c| c.is_ascii_digit())).then(|| actual_last.to_owned())
 }
 
 const SECURITY_HEADERS: [(&str, &str); 6] = [

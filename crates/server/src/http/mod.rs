@@ -11,6 +11,7 @@ pub mod list_memo;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod reference;
 pub mod request_id;
 pub mod retry;
 pub mod tenant;

@@ -12,11 +12,7 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::AppError;
-
-/// Marks a response whose request failed only because its database connection was lost.
-#[derive(Debug, Clone, Copy)]
-pub struct ConnectionLost;
+use super::error::{AppError, ConnectionLostMark};
 
 /// Bodies above this are not kept for a second try (the request runs once, as it would without this layer).
 const MAX_REPLAYED_BODY: usize = 1024 * 1024;
@@ -49,7 +45,7 @@ pub async fn once_more_on_lost_connection(request: Request, next: Next) -> Respo
         *extensions = parts.extensions.clone();
     }
     let first = next.clone().run(Request::from_parts(parts, Body::from(bytes.clone()))).await;
-    if first.extensions().get::<ConnectionLost>().is_none() {
+    if first.extensions().get::<ConnectionLostMark>().is_none() {
         return first;
     }
     match again.body(Body::from(bytes)) {

@@ -253,6 +253,9 @@ async fn a_burst_beyond_the_balance_is_refused_at_once_and_leaves_no_task() {
         let refused: Vec<&serde_json::Value> =
             answers.iter().filter(|(status, _)| *status == 402).map(|(_, body)| body).collect();
         assert_eq!(accepted, 4, "as many as the balance covers: {answers:?}");
+        for (_, body) in answers.iter().filter(|(status, _)| *status == 202) {
+            assert_eq!(body["task_id"], body["data"]["id"], "the 202 names its task where old clients read it: {body}");
+        }
         assert_eq!(refused.len(), 5, "the rest are refused at once: {answers:?}");
         for body in &refused {
             assert_eq!(assert_error(body), "INSUFFICIENT_CREDITS");

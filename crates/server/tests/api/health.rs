@@ -275,3 +275,33 @@ async fn requests_after_the_database_cut_every_connection_succeed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_unknown_action_is_404_and_a_refused_method_405() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let owner = app.register("actions@example.com").await;
+    let (status, body) =
+        app.as_user("POST", "/api/v1/planner/keywords/add_to_workflow/", &owner, Some(&serde_json::json!({}))).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(assert_error(&body), "NOT_FOUND");
+    assert!(body["error"].as_str().unwrap().contains("add_to_workflow"), "{body}");
+    let (status, body) = app.as_user("POST", "/api/v1/planner/keywords/5/", &owner, Some(&serde_json::json!({}))).await;
+    assert_eq!(status, 405, "an object that refuses a method still says so: {body}");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_schema_has_a_second_reader_at_api_redoc() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let response = app.get("/api/redoc/").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("/api/v1/planner/keywords/{id}/auto_cluster") || page.contains("auto_cluster"),
+        "operations listed"
+    );
+    assert!(page.contains("id=\"schema-TaskOut\""), "schemas listed");
+    assert!(!page.contains("<script"), "no script: it works offline and under the CSP");
+    app.cleanup().await;
+}

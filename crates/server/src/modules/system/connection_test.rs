@@ -51,7 +51,7 @@ impl AiJob for ConnectionTest {
         ctx.progress(step(Phase::Save, "Recording usage")).await?;
         let mut spend = Spend::new(&answer.response.model);
         spend.add(&answer);
-        let txn = db::begin_write(&deps.db).await.map_err(retry)?;
+        let txn = charge::begin_save(deps, &ctx.task).await?;
         let outcome =
             charge::charge_job(&txn, &ctx.task, ConnectionTestJob::KIND, "Connection test".into(), &spend).await?;
         txn.commit().await.map_err(retry)?;

@@ -62,3 +62,9 @@ impl From<task::Model> for TaskOut {
         }
     }
 }
+
+impl crate::http::envelope::QueuedWork for TaskOut {
+    fn task_id(&self) -> i64 {
+        self.id
+    }
+}
