@@ -266,6 +266,7 @@ async fn a_burst_beyond_the_balance_is_refused_at_once_and_leaves_no_task() {
         // The balance itself is untouched until the work is done and charged.
         let (_, balance) = app.as_user("GET", "/api/v1/billing/credits/balance/", &owner, None).await;
         assert_eq!(balance["data"]["total"], 4);
+        assert_eq!(balance["data"]["reserved"], 4, "what the open tasks hold is shown: {balance}");
         // A task that ends releases what it held.
         let first = tasks["results"][0]["id"].as_i64().unwrap();
         let (status, _) = app.as_user("POST", &format!("/api/v1/tasks/{first}/cancel/"), &owner, None).await;

@@ -10,6 +10,9 @@ pub struct BalanceOut {
     /// Purchased credits (never expire).
     pub bonus_credits: i64,
     pub total: i64,
+    /// Credits held by queued and running AI tasks (their estimates) until they end; new work can use
+    /// `total - reserved`.
+    pub reserved: i64,
     /// Plan credits granted each period.
     pub plan_included_credits: i64,
     pub plan: String,

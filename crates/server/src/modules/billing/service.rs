@@ -56,6 +56,7 @@ pub async fn balance<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Bala
         credits: account.credits,
         bonus_credits: account.bonus_credits,
         total: account.credits + account.bonus_credits,
+        reserved: super::ledger::reserved(db, account_id).await?,
         plan_included_credits: plan.included_credits,
         plan: plan.slug,
         used_this_period: -spent,
