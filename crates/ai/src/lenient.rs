@@ -137,7 +137,7 @@ fn describe(raw: &Raw) -> String {
 
 /// Removes digit-group separators: `_` and spaces anywhere, commas only when every group after the first comma has
 /// exactly three digits (so `1,5` is not silently read as 15). `None` for a malformed grouping.
-fn without_separators(text: &str) -> Option<String> {
+pub(crate) fn without_separators(text: &str) -> Option<String> {
     let compact: String = text.chars().filter(|c| !matches!(c, '_' | ' ' | '\u{a0}' | '\u{202f}')).collect();
     if !compact.contains(',') {
         return Some(compact);

@@ -11,8 +11,11 @@
 //! * The embedded Offline providers, which need no network or key: [`providers::offline::OfflineText`]
 //!   (deterministic answers per AI function) and [`providers::OfflineImages`], which renders a real PNG title card
 //!   for the prompt, labelled `OFFLINE DRAFT` on the image itself.
-//! * Tolerant structured-output parsing ([`parse`]) and keyword normalisation for matching model output back to
-//!   the input ([`normalise`]); [`lenient`] serde helpers for numbers that arrive as strings.
+//! * Tolerant structured-output reading ([`parse`]): the JSON found in whatever the model wrapped it in, read as
+//!   models write it (comments, single quotes, Python literals, unknown escapes, double encoding …), refusals told
+//!   apart, and fitted to the schema that was asked for ([`shape`]: keys in another case, missing or extra
+//!   wrappers, loose types, over-long texts, unusable elements left out). Keyword normalisation for matching model
+//!   output back to the input ([`normalise`]); [`lenient`] serde helpers for numbers that arrive as strings.
 //! * The local keyword clustering engine ([`cluster`]): near-duplicate merging, TF-IDF stem and character n-gram
 //!   similarity (optionally blended with embeddings), average-linkage grouping into 3–10 keyword clusters with a
 //!   pillar, a name and an intent label. Deterministic and pure; the offline provider and the `igny8 cluster`
@@ -22,10 +25,13 @@ pub mod cluster;
 pub mod error;
 pub mod http;
 pub mod lenient;
+mod loose;
 pub mod normalise;
 pub mod parse;
 pub mod providers;
+mod refusal;
 pub mod retry;
+pub mod shape;
 pub mod types;
 
 use async_trait::async_trait;

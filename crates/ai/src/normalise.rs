@@ -64,6 +64,64 @@ pub fn match_keywords(returned: &[String], input: &[String]) -> (Vec<usize>, Vec
     (matched, unknown)
 }
 
+/// A cluster the model named, with the input keywords it was matched to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedCluster {
+    /// The name with its whitespace collapsed.
+    pub name: String,
+    pub description: String,
+    /// Indices into the input list, in the order the model named them.
+    pub members: Vec<usize>,
+}
+
+/// What a model's clusters come to against the input list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Assignment {
+    pub clusters: Vec<NamedCluster>,
+    /// Keywords the model named that are not in the input, as it wrote them.
+    pub unknown: Vec<String>,
+}
+
+/// Matches each cluster the model named (name, description, keywords) to `input`. A keyword joins the first
+/// cluster that names it; a cluster left with no keyword of the input, or without a name, is dropped. When no
+/// cluster is left, the error says so and names what the model named instead: a reply with nothing usable is a
+/// failure, not an empty success.
+pub fn assign_clusters<'a>(
+    named: impl IntoIterator<Item = (&'a str, &'a str, &'a [String])>,
+    input: &[String],
+) -> Result<Assignment, String> {
+    let mut assignment = Assignment::default();
+    let mut taken = vec![false; input.len()];
+    let mut named_any = 0usize;
+    for (name, description, keywords) in named {
+        named_any += 1;
+        let (matched, unknown) = match_keywords(keywords, input);
+        assignment.unknown.extend(unknown);
+        let members: Vec<usize> =
+            matched.into_iter().filter(|i| taken.get_mut(*i).is_some_and(|t| !std::mem::replace(t, true))).collect();
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if members.is_empty() || name.is_empty() {
+            continue;
+        }
+        assignment.clusters.push(NamedCluster { name, description: description.trim().to_owned(), members });
+    }
+    if !assignment.clusters.is_empty() {
+        return Ok(assignment);
+    }
+    Err(match assignment.unknown.as_slice() {
+        [] if named_any == 0 => "it has no clusters".to_owned(),
+        [] => "none of its clusters holds a keyword of the list it was given".to_owned(),
+        unknown => {
+            let shown: Vec<String> = unknown.iter().take(5).map(|k| format!("“{k}”")).collect();
+            let more = if unknown.len() > 5 { format!(" and {} more", unknown.len() - 5) } else { String::new() };
+            format!(
+                "none of its clusters names a keyword of the list it was given (it named {}{more})",
+                shown.join(", ")
+            )
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +157,31 @@ mod tests {
     fn empty_lists() {
         assert_eq!(match_keywords(&[], &[]), (vec![], vec![]));
         assert_eq!(match_keywords(&["x".to_string()], &[]), (vec![], vec!["x".to_string()]));
+    }
+
+    #[test]
+    fn clusters_are_assigned_first_come_and_nothing_usable_is_an_error() {
+        let input: Vec<String> = ["a b", "c", "d"].iter().map(|s| s.to_string()).collect();
+        let one = vec!["A  B".to_string(), "made up".to_string()];
+        let two = vec!["a b".to_string(), "c".to_string()];
+        let three = vec!["a b".to_string()];
+        let named = vec![
+            ("  First   one ", " x ", one.as_slice()),
+            ("Second", "", two.as_slice()),
+            ("Third", "", three.as_slice()),
+        ];
+        let assignment = assign_clusters(named, &input).unwrap();
+        assert_eq!(assignment.clusters.len(), 2, "the third has nothing left");
+        assert_eq!(
+            (assignment.clusters[0].name.as_str(), assignment.clusters[0].description.as_str()),
+            ("First one", "x")
+        );
+        assert_eq!(assignment.clusters[0].members, vec![0]);
+        assert_eq!(assignment.clusters[1].members, vec![2 - 1]);
+        assert_eq!(assignment.unknown, vec!["made up".to_string()]);
+        let invented = vec!["mulch calculator".to_string()];
+        let err = assign_clusters(vec![("Soil", "", invented.as_slice())], &input).unwrap_err();
+        assert!(err.contains("“mulch calculator”"), "{err}");
+        assert_eq!(assign_clusters(Vec::<(&str, &str, &[String])>::new(), &input).unwrap_err(), "it has no clusters");
     }
 }

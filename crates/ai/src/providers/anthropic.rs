@@ -12,6 +12,7 @@
 use async_trait::async_trait;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::http::{HttpClient, ProviderConfig, secret_header};
@@ -77,27 +78,37 @@ impl TextModel for AnthropicChat {
         let finish = match response.stop_reason.as_deref() {
             Some("end_turn" | "stop_sequence" | "tool_use") => Finish::Stop,
             Some("max_tokens") => Finish::Length,
-            Some("refusal") => return Err(self.http.filtered("the model declined to answer (stop_reason: refusal)")),
+            Some("refusal") => {
+                let words: String = response
+                    .content
+                    .iter()
+                    .filter(|block| block.kind == "text")
+                    .filter_map(|block| block.text.as_deref())
+                    .collect();
+                let reason = match words.trim() {
+                    "" => "the model declined to answer (stop_reason: refusal)".to_owned(),
+                    words => format!("the model declined to answer: {words}"),
+                };
+                return Err(self.http.filtered(reason));
+            }
             Some(other) => Finish::Other(other.to_owned()),
             None => Finish::Other("unspecified".to_owned()),
         };
         let tool_input = tool.as_ref().and_then(|tool| {
-            response.content.iter().find_map(|block| match block {
-                ContentBlock::ToolUse { name, input } if *name == tool.name => Some(tool.unwrap_input(input)),
+            response.content.iter().find_map(|block| match (block.kind.as_str(), &block.name, &block.input) {
+                ("tool_use", Some(name), Some(input)) if *name == tool.name => Some(tool.unwrap_input(input)),
                 _ => None,
             })
         });
         // Without a tool call (unlikely when it is forced, but possible when the output was cut off) the text
         // blocks are returned for the tolerant parser.
         let text = match tool_input {
-            Some(input) => input.to_string(),
+            Some(input) => input,
             None => response
                 .content
                 .iter()
-                .filter_map(|block| match block {
-                    ContentBlock::Text { text } => Some(text.as_str()),
-                    _ => None,
-                })
+                .filter(|block| block.kind == "text")
+                .filter_map(|block| block.text.as_deref())
                 .collect(),
         };
         let usage = TokenUsage {
@@ -140,8 +151,15 @@ impl ForcedTool {
         Self { name: sanitised_schema_name(schema_name), input_schema, wrapped }
     }
 
-    fn unwrap_input<'a>(&self, input: &'a Value) -> &'a Value {
-        if self.wrapped { input.get(WRAPPED_PROPERTY).unwrap_or(input) } else { input }
+    /// The answer in a tool call's input, as the text the provider sent (so an object's members keep their order).
+    fn unwrap_input(&self, input: &RawValue) -> String {
+        if !self.wrapped {
+            return input.get().to_owned();
+        }
+        match serde_json::from_str::<Value>(input.get()) {
+            Ok(value) => value.get(WRAPPED_PROPERTY).unwrap_or(&value).to_string(),
+            Err(_) => input.get().to_owned(),
+        }
     }
 }
 
@@ -176,19 +194,18 @@ struct MessagesResponse {
     usage: Usage,
 }
 
+/// One content block: `text`, `tool_use`, or one that is neither (thinking, redacted thinking, types added later).
+/// A struct rather than a tagged enum, because a tagged enum buffers its fields and the tool input is kept raw.
 #[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum ContentBlock {
-    Text {
-        text: String,
-    },
-    ToolUse {
-        name: String,
-        input: Value,
-    },
-    /// Thinking, redacted thinking and any block type added later.
-    #[serde(other)]
-    Other,
+struct ContentBlock {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    input: Option<Box<RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -211,8 +228,8 @@ mod tests {
         let tool = ForcedTool::new("my schema", &schema);
         assert_eq!(tool.name, "my_schema");
         assert_eq!(tool.input_schema, schema);
-        let input = json!({"a": "x"});
-        assert_eq!(tool.unwrap_input(&input), &input);
+        let input = RawValue::from_string(r#"{"z": 1, "a": "x"}"#.to_owned()).unwrap();
+        assert_eq!(tool.unwrap_input(&input), r#"{"z": 1, "a": "x"}"#, "kept as sent, members in order");
     }
 
     #[test]
@@ -220,7 +237,7 @@ mod tests {
         let schema = json!({"type": "array", "items": {"type": "string"}});
         let tool = ForcedTool::new("list", &schema);
         assert_eq!(tool.input_schema["properties"]["result"], schema);
-        let input = json!({"result": ["a", "b"]});
-        assert_eq!(tool.unwrap_input(&input), &json!(["a", "b"]));
+        let input = RawValue::from_string(r#"{"result": ["a", "b"]}"#.to_owned()).unwrap();
+        assert_eq!(tool.unwrap_input(&input), r#"["a","b"]"#);
     }
 }

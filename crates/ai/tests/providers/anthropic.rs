@@ -124,6 +124,15 @@ async fn refusal_is_content_filtered() {
 }
 
 #[tokio::test]
+async fn a_refusal_keeps_the_models_words() {
+    let server = MockServer::start().await;
+    let words = json!([{"type": "text", "text": "I can't help with that request."}]);
+    common::reply(&server, PATH, reply_with(words, "refusal")).await;
+    let Err(AiError::ContentFiltered { reason, .. }) = generate(config(&server)).await else { panic!("not filtered") };
+    assert!(reason.contains("I can't help with that request."), "{reason}");
+}
+
+#[tokio::test]
 async fn retries_after_429_honouring_retry_after() {
     let server = MockServer::start().await;
     common::rate_limited_then_ok(&server, PATH, good_reply(), async || generate(config(&server)).await).await;

@@ -1,5 +1,6 @@
 //! Provider clients against local wiremock servers speaking each provider's wire format, the Offline image
-//! provider (`offline_images.rs`) and the keyword clustering engine (`cluster.rs`).
+//! provider (`offline_images.rs`), the keyword clustering engine (`cluster.rs`) and the model replies corpus
+//! (`replies.rs`: real-world replies to every AI function, read at parser level and through each client).
 
 mod anthropic;
 mod cluster;
@@ -9,6 +10,7 @@ mod gemini;
 mod offline_images;
 mod openai;
 mod openai_images;
+mod replies;
 mod runware;
 
 use std::sync::Arc;

@@ -14,13 +14,16 @@ use super::offline::text_model as offline;
 use crate::modules::ai_settings::catalogue::{self, Resolved};
 use crate::security::cipher::Cipher;
 
-/// A text model with what it costs.
+/// A text model with what it costs and how much it may write.
 #[derive(Clone)]
 pub struct ModelPick {
     pub model: Arc<dyn TextModel>,
     pub tokens_per_credit: u64,
     pub usd_in_per_mtok: f64,
     pub usd_out_per_mtok: f64,
+    /// The most output tokens the model may write in one answer (the catalogue's `max_output_tokens`); `None`
+    /// for the configured model outside the catalogue.
+    pub max_output_tokens: Option<u32>,
 }
 
 impl ModelPick {
@@ -77,6 +80,7 @@ pub async fn text_plan(deps: &AiDeps, function: &str) -> Result<TextPlan, JobErr
             tokens_per_credit: 1_000,
             usd_in_per_mtok: 0.0,
             usd_out_per_mtok: 0.0,
+            max_output_tokens: None,
         },
     };
     let fallback = match setting.fallback_model_id {
@@ -102,6 +106,7 @@ fn pick(resolved: &Resolved, cipher: &Cipher) -> Result<ModelPick, AiError> {
         tokens_per_credit: u64::try_from(resolved.model.tokens_per_credit).unwrap_or(1).max(1),
         usd_in_per_mtok: resolved.model.input_usd_per_mtok,
         usd_out_per_mtok: resolved.model.output_usd_per_mtok,
+        max_output_tokens: u32::try_from(resolved.model.max_output_tokens).ok().filter(|m| *m > 0),
     })
 }
 

@@ -204,6 +204,74 @@ async fn an_unreadable_reply_saves_nothing_and_explains() {
 }
 
 #[tokio::test]
+async fn a_refusal_fails_at_once_with_the_models_words() {
+    each_backend(|backend| async move {
+        let mock = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/chat/completions"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(chat_reply("I'm sorry, but I can't assist with that request.")),
+            )
+            .mount(&mock)
+            .await;
+        let app = app(backend, Some(mock.uri())).await;
+        let owner = app.register("refused-ai@example.com").await;
+        let before = balance(&app, &owner).await;
+        let states = run_test(&app, &owner, "x").await;
+        let last = states.last().unwrap();
+        assert_eq!(
+            (last["status"].as_str(), last["error_code"].as_str()),
+            (Some("failed"), Some("AI_CONTENT_FILTERED"))
+        );
+        assert!(last["error"].as_str().unwrap().contains("I'm sorry, but I can't assist with that request."), "{last}");
+        assert_eq!(mock.received_requests().await.unwrap().len(), 1, "no repair request: it would be refused again");
+        assert_eq!(balance(&app, &owner).await, before, "nothing charged");
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_reply_cut_off_at_the_token_limit_is_asked_again_with_a_higher_limit() {
+    each_backend(|backend| async move {
+        let mock = MockServer::start().await;
+        let mut cut = chat_reply("{\"ok\": true, \"echo\": \"hi th");
+        cut["choices"][0]["finish_reason"] = json!("length");
+        Mock::given(method("POST"))
+            .and(path("/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(cut))
+            .up_to_n_times(1)
+            .mount(&mock)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/chat/completions"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(chat_reply("{\"ok\": true, \"echo\": \"hi there\"}")),
+            )
+            .mount(&mock)
+            .await;
+        let app = app(backend, Some(mock.uri())).await;
+        let owner = app.register("cut-ai@example.com").await;
+        let before = balance(&app, &owner).await;
+        let states = run_test(&app, &owner, "hi there").await;
+        let last = states.last().unwrap();
+        assert_eq!(last["status"], "succeeded", "{last}");
+        let requests = mock.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 2);
+        let (first, repair): (Value, Value) =
+            (serde_json::from_slice(&requests[0].body).unwrap(), serde_json::from_slice(&requests[1].body).unwrap());
+        assert_eq!(first["max_completion_tokens"], 200);
+        assert_eq!(repair["max_completion_tokens"], 400, "the repair request may write more");
+        assert!(repair["messages"].to_string().contains("cut off at the length limit (200 output tokens)"), "{repair}");
+        assert_eq!(last["result"]["tokens"], 3000, "both calls counted");
+        assert_eq!(balance(&app, &owner).await, before - 3);
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn credits_and_roles_are_checked_before_queueing() {
     each_backend(|backend| async move {
         let app = app(backend, None).await;

@@ -214,6 +214,47 @@ async fn a_model_names_the_groups_and_bad_replies_save_nothing() {
 }
 
 #[tokio::test]
+async fn a_reply_with_nothing_usable_fails_with_its_reason_and_charges_nothing() {
+    each_backend(|backend| async move {
+        let mock = MockServer::start().await;
+        // Every cluster names only keywords that are not in the list: nothing can be saved.
+        Mock::given(method("POST"))
+            .and(path("/chat/completions"))
+            .respond_with(reply(json!([
+                {"name": "Garden Planning", "keywords": ["mulch calculator", "garden planner app"]},
+                {"name": "Soil", "keywords": ["best potting soil"]}
+            ])))
+            .mount(&mock)
+            .await;
+        let app = app(backend, Some(mock.uri())).await;
+        let t = app.tenant("cluster-nothing@example.com").await;
+        let sector = seed(&app, &t).await;
+        let before = balance(&app, &t.owner).await;
+        let task =
+            app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector})).await;
+        assert_eq!(
+            (task["status"].as_str(), task["error_code"].as_str()),
+            (Some("failed"), Some("PARSE_ERROR")),
+            "{task}"
+        );
+        let error = task["error"].as_str().unwrap();
+        assert!(
+            error.contains("“mulch calculator”") && error.contains("none of its clusters"),
+            "the reason names the problem: {error}"
+        );
+        let requests = mock.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 2, "one repair request");
+        let repair: Value = serde_json::from_slice(&requests[1].body).unwrap();
+        assert!(repair.to_string().contains("mulch calculator"), "the repair request says what was wrong");
+        assert!(clusters(&app, &t).await.is_empty(), "nothing saved");
+        assert!(keyword_rows(&app, &t).await.iter().all(|k| k["status"] == "new"));
+        assert_eq!(balance(&app, &t.owner).await, before, "nothing charged");
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn rate_limits_are_waited_out_and_timeouts_fail_with_the_reason() {
     each_backend(|backend| async move {
         let mock = MockServer::start().await;

@@ -91,7 +91,9 @@ async fn model_ideas_are_checked_and_a_bad_outline_saves_nothing() {
             "primary_keyword": "COMPOST BIN", "covered_keywords": ["best compost bin", "made up"],
             "estimated_word_count": "1600", "outline": outline(sections)
         });
-        let bad = json!({"ideas": [idea("Too short", 5), idea("Fine", 6), idea("Fine too", 7)]});
+        // Every outline too short: no idea is usable, so the reply is (an idea with a bad outline among good ones
+        // is only left out: `one_unusable_idea_is_left_out_and_the_rest_saved`).
+        let bad = json!({"ideas": [idea("Too short", 5), idea("Short too", 4), idea("Also short", 5)]});
         let good = json!({"ideas": [idea("One", 6), idea("Two", 8), idea("Three", 10)]});
         let clusters_reply = json!({"clusters": [{"name": "Compost", "keywords": ["compost bin", "compost bins for kitchen", "best compost bin", "rotating compost bin"]}]});
         // Clustering first, then two bad idea replies (the task fails), then a good one.
@@ -112,9 +114,10 @@ async fn model_ideas_are_checked_and_a_bad_outline_saves_nothing() {
 
         let failed = app.run_action(&t.owner, "/api/v1/planner/clusters/auto_generate_ideas/", &json!({"ids": [compost], "ideas_per_cluster": 3})).await;
         assert_eq!((failed["status"].as_str(), failed["error_code"].as_str()), (Some("failed"), Some("PARSE_ERROR")), "{failed}");
-        assert!(failed["error"].as_str().unwrap().contains("outline of idea 1"), "{failed}");
+        let error = failed["error"].as_str().unwrap();
+        assert!(error.contains("`ideas[0].outline` has 5 elements, at least 6 wanted"), "{failed}");
         let repair: Value = serde_json::from_slice(&mock.received_requests().await.unwrap()[2].body).unwrap();
-        assert!(repair.to_string().contains("not 5"), "the repair request says what was wrong");
+        assert!(repair.to_string().contains("ideas[1].outline` has 4 elements"), "the repair request says what was wrong");
         assert!(ideas(&app, &t, "").await.is_empty(), "nothing saved");
         assert_eq!(balance(&app, &t.owner).await, before);
 
@@ -131,6 +134,49 @@ async fn model_ideas_are_checked_and_a_bad_outline_saves_nothing() {
         assert_eq!(two["covered_keywords"], json!(["best compost bin", "made up"]));
         assert_eq!((two["target_word_count"].as_i64(), two["source"].as_str()), (Some(1600), Some("ai")));
         assert_eq!(balance(&app, &t.owner).await, before - 2, "1,500 tokens at 1,000 per credit");
+        app.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_unusable_idea_is_left_out_and_the_rest_saved() {
+    each_backend(|backend| async move {
+        let mock = MockServer::start().await;
+        let clusters_reply = json!({"clusters": [{"name": "Compost", "keywords": ["compost bin", "compost bins for kitchen", "best compost bin", "rotating compost bin"]}]});
+        // The second idea has no title, the fourth a 3-section outline: both are left out, with no repair request.
+        let ideas_reply = json!({"Ideas": [
+            {"Title": "Compost Bins for Small Kitchens", "outline": {"sections": outline(6)}, "covered_keywords": "compost bin, best compost bin"},
+            {"description": "No title here", "outline": outline(7)},
+            {"title": "Are Tumblers Worth It?", "outline": outline(8), "target_word_count": "about 1,800 words"},
+            {"title": "Too thin", "outline": outline(3)}
+        ]});
+        Mock::given(method("POST")).and(path("/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(chat_reply(&clusters_reply.to_string())))
+            .up_to_n_times(1).mount(&mock).await;
+        Mock::given(method("POST")).and(path("/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(chat_reply(&format!("```json\n{ideas_reply}\n```"))))
+            .mount(&mock).await;
+        let app = app(backend, Some(mock.uri())).await;
+        let t = app.tenant("ideas-partial@example.com").await;
+        let (_, clusters) = clustered(&app, &t).await;
+        let compost = clusters.iter().find(|c| c["name"] == "Compost").unwrap()["id"].as_i64().unwrap();
+        let calls = mock.received_requests().await.unwrap().len();
+        let before = balance(&app, &t.owner).await;
+
+        let task = app.run_action(&t.owner, "/api/v1/planner/clusters/auto_generate_ideas/", &json!({"ids": [compost], "ideas_per_cluster": 4})).await;
+        assert_eq!(task["status"], "succeeded", "{task}");
+        assert_eq!(mock.received_requests().await.unwrap().len(), calls + 1, "no repair request for a partly usable reply");
+        assert_eq!(task["result"]["ideas_created"], 2, "{task}");
+        let left_out = task["result"]["left_out"].to_string();
+        assert!(left_out.contains("title") && left_out.contains("outline"), "what was left out is said: {left_out}");
+        let saved = ideas(&app, &t, "&ordering=title").await;
+        let titles: Vec<&str> = saved.iter().map(|i| i["title"].as_str().unwrap()).collect();
+        assert_eq!(titles, ["Are Tumblers Worth It?", "Compost Bins for Small Kitchens"]);
+        assert_eq!(saved[1]["outline"].as_array().unwrap().len(), 6);
+        assert_eq!(saved[1]["covered_keywords"], json!(["compost bin", "best compost bin"]));
+        assert_eq!(saved[0]["target_word_count"], 1800);
+        assert_eq!(balance(&app, &t.owner).await, before - 2, "charged for the one call");
         app.cleanup().await;
     })
     .await;

@@ -1,14 +1,16 @@
 //! `auto_cluster`: groups a sector's keywords into topic clusters. The local engine (SPEC.md §6) groups them; a
 //! configured text model then names and checks the groups in batches, answering
-//! `{clusters: [{name, description, keywords[]}]}`. With the Offline provider the engine's groups and names are
-//! used as they are (labelled as an offline draft). Clusters are saved per site+sector through
+//! `{clusters: [{name, description, keywords[]}]}`. A reply none of whose clusters names a keyword of its batch is
+//! unusable: it gets the one repair request, and if that is no better the batch counts for nothing (the task fails
+//! when no batch gave a cluster: nothing saved, nothing charged). With the Offline provider the engine's groups and
+//! names are used as they are (labelled as an offline draft). Clusters are saved per site+sector through
 //! [`service::save_generated`] (an existing cluster of the same name is reused, keywords become `mapped`), and
 //! the credit charge commits with them.
 
-use std::collections::HashSet;
-
 use ai::TextRequest;
 use ai::cluster::{ClusterInput, ClusterOptions, ClusterOutcome};
+use ai::normalise::{Assignment, assign_clusters};
+use ai::shape::Hints;
 use db::entities::{keyword, sector, site};
 use db::tenancy::{find_scoped, scoped};
 use domain::Phase;
@@ -21,7 +23,7 @@ use super::dto::{AutoClusterJob, GeneratedCluster};
 use super::service::{self, name_key};
 use crate::ai_runtime::models::TextPlan;
 use crate::ai_runtime::{
-    AiDeps, AiJob, Spend, begin_save, call_json, charge_job, embeddings, permanent, retry, text_plan,
+    AiDeps, AiJob, Spend, begin_save, call_json_checked, charge_job, embeddings, permanent, retry, text_plan,
 };
 use crate::modules::ai_settings::prompts as prompt_settings;
 use crate::modules::billing::ledger;
@@ -48,10 +50,26 @@ struct ReplyCluster {
 }
 
 fn schema() -> serde_json::Value {
-    json!({"type": "object", "required": ["clusters"], "properties": {"clusters": {"type": "array", "items": {
-        "type": "object", "required": ["name", "keywords"], "properties": {
+    json!({"type": "object", "required": ["clusters"], "properties": {"clusters": {"type": "array", "minItems": 1,
+        "items": {"type": "object", "required": ["name", "keywords"], "properties": {
             "name": {"type": "string"}, "description": {"type": "string"},
-            "keywords": {"type": "array", "items": {"type": "string"}}}}}}})
+            "keywords": {"type": "array", "minItems": 1, "items": {"type": "string"}}}}}}})
+}
+
+/// Other names models give the fields; keywords may come as one comma-separated text, or split into a primary
+/// keyword and secondary keywords.
+fn hints() -> Hints {
+    Hints::new()
+        .alias("name", &["cluster_name", "cluster", "topic", "title"])
+        .alias("description", &["summary"])
+        .alias("keywords", &["keyword_list", "terms", "members", "primary_keyword", "secondary_keywords"])
+        .comma_list("keywords")
+}
+
+/// The reply's clusters matched to the batch's keywords (`texts`); an error when none names one of them.
+fn assign(reply: &Reply, texts: &[String]) -> Result<Assignment, String> {
+    let named = reply.clusters.iter().map(|c| (c.name.as_str(), c.description.as_str(), c.keywords.as_slice()));
+    assign_clusters(named, texts)
 }
 
 /// The sector and its keywords to cluster, read with the task's account.
@@ -68,10 +86,12 @@ struct Grouped {
     embedding_credits: i64,
 }
 
-/// Groups named by the model (or the engine), with the keywords the model named that were not in the batch.
+/// Groups named by the model (or the engine), with the keywords the model named that were not in the batch, and
+/// why batches that gave nothing were left out.
 struct Named {
     groups: Vec<GeneratedCluster>,
     unknown: Vec<String>,
+    left_out: Vec<String>,
 }
 
 impl AiJob for AutoCluster {
@@ -110,6 +130,7 @@ impl AiJob for AutoCluster {
                 "keywords_mapped": saved.keywords_mapped, "keywords_unclustered": left,
                 "unknown_keywords": unknown.iter().take(20).collect::<Vec<_>>(), "cluster_ids": saved.cluster_ids,
                 "model": spend.model, "offline": plan.is_offline(), "embeddings": grouped.embeddings,
+                "left_out": named.left_out,
             }),
             cost_credits: spend.credits,
             message: format!(
@@ -185,7 +206,7 @@ fn offline_names(outcome: &ClusterOutcome, keywords: &[keyword::Model]) -> Named
             }
         })
         .collect();
-    Named { groups, unknown: Vec::new() }
+    Named { groups, unknown: Vec::new(), left_out: Vec::new() }
 }
 
 /// Whole engine groups in batches of about [`BATCH_KEYWORDS`]; unclustered keywords ride along so the model may
@@ -238,7 +259,9 @@ fn request(template: &str, loaded: &Loaded, batch: &[Vec<usize>]) -> TextRequest
         .with_json_schema(SCHEMA, schema())
 }
 
-/// One model call per batch; each keyword joins the first cluster the model puts it in.
+/// One model call per batch (with its repair request); each keyword joins the first cluster the model puts it
+/// in. A batch whose reply stays unusable is left out when other batches gave clusters; with none, the task fails
+/// with the reason.
 async fn ask_model(
     deps: &AiDeps,
     ctx: &JobContext,
@@ -250,31 +273,54 @@ async fn ask_model(
     let template = prompt_settings::effective(&deps.db, ctx.task.account_id, "clustering").await.map_err(retry)?;
     let batches = batches(outcome);
     let total = batches.len() as i64;
-    let mut named = Named { groups: Vec::new(), unknown: Vec::new() };
-    let mut taken: HashSet<usize> = HashSet::new();
+    let hints = hints();
+    let mut named = Named { groups: Vec::new(), unknown: Vec::new(), left_out: Vec::new() };
+    let mut first_failure: Option<JobError> = None;
     for (n, batch) in batches.iter().enumerate() {
         ctx.checkpoint().await?;
         let asking = format!("Asking the model ({} of {total})", n + 1);
         ctx.progress(Progress::step(Phase::AiCall, n as i64, total, asking)).await?;
-        let answer = call_json::<Reply>(plan, &request(&template, loaded, batch)).await?;
-        spend.add(&answer);
-        ctx.progress(Progress::step(Phase::Parse, n as i64 + 1, total, "Matching the reply to your keywords")).await?;
         let members: Vec<usize> = batch.iter().flatten().copied().collect();
         let texts: Vec<String> = members.iter().map(|i| loaded.keywords[*i].keyword.clone()).collect();
-        for c in answer.value.clusters {
-            let (matched, missing) = ai::normalise::match_keywords(&c.keywords, &texts);
-            named.unknown.extend(missing);
-            let fresh: Vec<usize> = matched.into_iter().map(|j| members[j]).filter(|i| taken.insert(*i)).collect();
-            let name = c.name.split_whitespace().collect::<Vec<_>>().join(" ");
-            if fresh.is_empty() || name_key(&name).is_empty() {
+        let request = request(&template, loaded, batch);
+        let answer = match call_json_checked::<Reply>(plan, &request, &hints, |r| assign(r, &texts).map(|_| ())).await {
+            Ok(answer) => answer,
+            // An unusable reply costs this batch only; the others' clusters are kept.
+            Err(JobError::Permanent { code, message }) if code == "PARSE_ERROR" && batches.len() > 1 => {
+                named.left_out.push(format!("batch {} of {total}: {message}", n + 1));
+                first_failure.get_or_insert(JobError::Permanent { code, message });
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        spend.add(&answer);
+        ctx.progress(Progress::step(Phase::Parse, n as i64 + 1, total, "Matching the reply to your keywords")).await?;
+        let assignment = assign(&answer.value, &texts).map_err(|reason| permanent("PARSE_ERROR", reason))?;
+        named.unknown.extend(assignment.unknown);
+        for c in assignment.clusters {
+            if name_key(&c.name).is_empty() {
                 continue;
             }
             named.groups.push(GeneratedCluster {
-                name: name.chars().take(200).collect(),
-                description: c.description.trim().to_owned(),
-                keyword_ids: fresh.iter().map(|i| loaded.keywords[*i].id).collect(),
+                name: c.name.chars().take(200).collect(),
+                description: c.description,
+                keyword_ids: c.members.iter().map(|j| loaded.keywords[members[*j]].id).collect(),
             });
         }
     }
+    if named.groups.is_empty() {
+        return Err(first_failure.unwrap_or_else(|| {
+            permanent("PARSE_ERROR", "The model's reply could not be used: none of its clusters has a usable name.")
+        }));
+    }
     Ok(named)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sends_and_reads_with_the_schema_and_hints_the_replies_corpus_scores() {
+        let (schema, hints) = crate::ai_runtime::call::corpus_reading("auto_cluster");
+        assert_eq!((super::schema(), super::hints()), (schema, hints));
+    }
 }

@@ -1,14 +1,16 @@
 //! `generate_ideas`: 3–7 article ideas per cluster, each with a persisted outline (6–10 H2 sections with H3s),
 //! primary and covered keywords, content type and structure, and a target length. One model call per cluster;
-//! a reply that breaks these rules gets one repair request, then the task fails and nothing is saved. With the
+//! an idea that breaks these rules (no title, an outline of the wrong size) is left out and the others are kept;
+//! a reply with no usable idea gets one repair request, then the task fails and nothing is saved. With the
 //! Offline provider the ideas are built from the cluster's keywords (labelled offline drafts). Saved through
 //! [`service::save_generated`] with the charge, in one transaction.
 
 use ai::TextRequest;
+use ai::shape::Hints;
 use db::entities::{cluster, keyword, sector, site};
 use db::tenancy::{find_scoped, scoped};
 use domain::Phase;
-use domain::outline::{Outline, Section};
+use domain::outline::{MAX_SECTIONS, MIN_SECTIONS, Outline, Section};
 use domain::planner::{CONTENT_STRUCTURES, CONTENT_TYPES};
 use jobs::{JobContext, JobError, JobInput, JobOutput, Progress};
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
@@ -30,6 +32,8 @@ struct Reply {
     ideas: Vec<ReplyIdea>,
 }
 
+/// One idea as read: the reader ([`ai::parse::read`] with [`schema`] and [`hints`]) has left out ideas without a
+/// title or with an outline of the wrong size, and turned keywords sent as one text into lists.
 #[derive(Debug, Deserialize)]
 struct ReplyIdea {
     title: String,
@@ -39,48 +43,28 @@ struct ReplyIdea {
     content_type: String,
     #[serde(default)]
     content_structure: String,
-    #[serde(default, alias = "primary_keyword")]
-    primary_keywords: OneOrMany,
-    #[serde(default, alias = "target_keywords")]
-    covered_keywords: OneOrMany,
-    #[serde(default, alias = "estimated_word_count", deserialize_with = "ai::lenient::option_number")]
-    target_word_count: Option<u64>,
     #[serde(default)]
+    primary_keywords: Vec<String>,
+    #[serde(default)]
+    covered_keywords: Vec<String>,
+    #[serde(default)]
+    target_word_count: Option<u64>,
     outline: Vec<ReplySection>,
-}
-
-/// Models send a keyword list or a single string.
-#[derive(Debug, Default, Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    #[default]
-    None,
-    One(String),
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            Self::None => Vec::new(),
-            Self::One(s) => vec![s],
-            Self::Many(v) => v,
-        }
-    }
 }
 
 #[derive(Debug, Deserialize)]
 struct ReplySection {
-    #[serde(alias = "heading", alias = "title")]
     h2: String,
-    #[serde(default, alias = "subsections", alias = "h3s")]
+    #[serde(default)]
     h3: Vec<String>,
 }
 
 pub struct GenerateIdeas;
 
 fn schema() -> serde_json::Value {
-    json!({"type": "object", "required": ["ideas"], "properties": {"ideas": {"type": "array", "items": {
+    let section = json!({"type": "object", "required": ["h2"], "properties": {
+        "h2": {"type": "string"}, "h3": {"type": "array", "items": {"type": "string"}}}});
+    json!({"type": "object", "required": ["ideas"], "properties": {"ideas": {"type": "array", "minItems": 1, "items": {
         "type": "object", "required": ["title", "outline"], "properties": {
             "title": {"type": "string"}, "description": {"type": "string"},
             "content_type": {"type": "string", "enum": CONTENT_TYPES},
@@ -88,31 +72,43 @@ fn schema() -> serde_json::Value {
             "primary_keywords": {"type": "array", "items": {"type": "string"}},
             "covered_keywords": {"type": "array", "items": {"type": "string"}},
             "target_word_count": {"type": "integer"},
-            "outline": {"type": "array", "items": {"type": "object", "required": ["h2"], "properties": {
-                "h2": {"type": "string"}, "h3": {"type": "array", "items": {"type": "string"}}}}}}}}}})
+            "outline": {"type": "array", "minItems": MIN_SECTIONS, "maxItems": MAX_SECTIONS, "items": section}}}}}})
 }
 
-/// The rules a reply must keep, said the way the repair request tells the model.
-fn check(reply: &Reply, wanted: usize) -> Result<(), String> {
-    if reply.ideas.len() < 3.min(wanted) {
-        return Err(format!("it has {} ideas; give {wanted} (3 to 7)", reply.ideas.len()));
-    }
-    for (n, idea) in reply.ideas.iter().enumerate() {
-        if idea.title.trim().is_empty() {
-            return Err(format!("idea {} has no title", n + 1));
-        }
-        let outline = Outline(idea.outline.iter().map(|s| Section { h2: s.h2.clone(), h3: s.h3.clone() }).collect());
-        if let Err(problem) = outline.cleaned() {
-            return Err(format!("the outline of idea {} is wrong: {problem}", n + 1));
-        }
-    }
-    Ok(())
+/// Other names models give the fields (the original's prompt asked for `heading` / `subsections`, and for the
+/// outline as `{"sections": […]}`), and the lists that may come as one comma-separated text.
+fn hints() -> Hints {
+    Hints::new()
+        .alias("h2", &["heading", "section", "title", "name"])
+        .alias("h3", &["subheadings", "subsections", "h3s", "subtopics"])
+        .alias("primary_keywords", &["primary_keyword", "main_keyword"])
+        .alias("covered_keywords", &["target_keywords", "secondary_keywords", "keywords"])
+        .alias("target_word_count", &["estimated_word_count", "word_count"])
+        .alias("outline", &["sections", "structure"])
+        .comma_list("primary_keywords")
+        .comma_list("covered_keywords")
+        .comma_list("h3")
 }
 
-fn draft(idea: ReplyIdea, keywords: &[String]) -> IdeaDraft {
-    let outline = Outline(idea.outline.into_iter().map(|s| Section { h2: s.h2, h3: s.h3 }).collect())
-        .cleaned()
-        .unwrap_or_default();
+/// The outline of an idea as the writer will follow it, or why it cannot be.
+fn outline_of(idea: &ReplyIdea) -> Result<Outline, String> {
+    Outline(idea.outline.iter().map(|s| Section { h2: s.h2.clone(), h3: s.h3.clone() }).collect()).cleaned()
+}
+
+/// A reply is usable when at least one idea is: the reader left the others out already; this says why none is.
+fn check(reply: &Reply) -> Result<(), String> {
+    let problems: Vec<String> = reply
+        .ideas
+        .iter()
+        .enumerate()
+        .filter_map(|(n, idea)| outline_of(idea).err().map(|p| format!("the outline of idea {} is wrong: {p}", n + 1)))
+        .collect();
+    if problems.len() < reply.ideas.len() { Ok(()) } else { Err(problems.join("; ")) }
+}
+
+/// The idea as saved, or `None` when its outline cannot be followed.
+fn draft(idea: ReplyIdea, keywords: &[String]) -> Option<IdeaDraft> {
+    let outline = outline_of(&idea).ok()?;
     let known = |list: Vec<String>| -> Vec<String> {
         // Keywords the model names are kept as the input wrote them, when they match one.
         list.into_iter()
@@ -127,16 +123,16 @@ fn draft(idea: ReplyIdea, keywords: &[String]) -> IdeaDraft {
     let lowered = |s: &str| s.trim().to_lowercase().replace([' ', '-'], "_");
     let content_type = lowered(&idea.content_type);
     let structure = lowered(&idea.content_structure);
-    IdeaDraft {
+    Some(IdeaDraft {
         title: idea.title.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(300).collect(),
         description: idea.description.trim().to_owned(),
         content_type: if CONTENT_TYPES.contains(&content_type.as_str()) { content_type } else { "post".into() },
         content_structure: if CONTENT_STRUCTURES.contains(&structure.as_str()) { structure } else { "article".into() },
-        primary_keywords: known(idea.primary_keywords.into_vec()),
-        covered_keywords: known(idea.covered_keywords.into_vec()),
+        primary_keywords: known(idea.primary_keywords),
+        covered_keywords: known(idea.covered_keywords),
         outline,
         target_word_count: idea.target_word_count.map_or(1500, |w| i32::try_from(w).unwrap_or(1500)).clamp(300, 6000),
-    }
+    })
 }
 
 impl AiJob for GenerateIdeas {
@@ -161,11 +157,13 @@ impl AiJob for GenerateIdeas {
         let total = clusters.len() as i64;
         let mut made: Vec<(cluster::Model, Vec<IdeaDraft>)> = Vec::new();
         let mut spend = Spend::new(plan.primary.model.model_id());
+        let mut left_out: Vec<String> = Vec::new();
         for (n, c) in clusters.into_iter().enumerate() {
             ctx.checkpoint().await?;
             let writing = Progress::step(Phase::AiCall, n as i64, total, format!("Writing ideas for “{}”", c.name));
             ctx.progress(writing.on(c.name.clone())).await?;
-            let drafts = ideas_for(deps, &plan, &template, &c, wanted, &mut spend).await?;
+            let (drafts, notes) = ideas_for(deps, &plan, &template, &c, wanted, &mut spend).await?;
+            left_out.extend(notes.into_iter().map(|note| format!("{}: {note}", c.name)));
             made.push((c, drafts));
         }
         ctx.progress(Progress::step(Phase::Parse, total, total, "Checking the ideas")).await?;
@@ -179,14 +177,15 @@ impl AiJob for GenerateIdeas {
         txn.commit().await.map_err(retry)?;
         ledger::after_charge(&deps.db, &deps.events, account_id, outcome).await;
         Ok(JobOutput {
-            result: json!({"ideas_created": count, "clusters": made.len(), "model": spend.model, "offline": plan.is_offline()}),
+            result: json!({"ideas_created": count, "clusters": made.len(), "model": spend.model, "offline": plan.is_offline(),
+                "left_out": left_out.iter().take(20).collect::<Vec<_>>()}),
             cost_credits: spend.credits,
             message: format!("{count} ideas for {} clusters.", made.len()),
         })
     }
 }
 
-/// One cluster's ideas: from its keywords offline, else from one model call.
+/// One cluster's ideas: from its keywords offline, else from one model call; with what the reader left out.
 async fn ideas_for(
     deps: &AiDeps,
     plan: &TextPlan,
@@ -194,7 +193,7 @@ async fn ideas_for(
     c: &cluster::Model,
     wanted: usize,
     spend: &mut Spend,
-) -> Result<Vec<IdeaDraft>, JobError> {
+) -> Result<(Vec<IdeaDraft>, Vec<String>), JobError> {
     let keywords: Vec<keyword::Model> = scoped::<keyword::Entity>(c.account_id)
         .filter(keyword::Column::ClusterId.eq(c.id))
         .filter(keyword::Column::DeletedAt.is_null())
@@ -206,7 +205,7 @@ async fn ideas_for(
     let texts: Vec<String> = keywords.iter().map(|k| k.keyword.clone()).collect();
     if plan.is_offline() {
         spend.credits += plan.min_credits;
-        return Ok(offline::ideas(&c.name, &texts, wanted));
+        return Ok((offline::ideas(&c.name, &texts, wanted), Vec::new()));
     }
     let sector = find_scoped::<sector::Entity, _>(&deps.db, c.account_id, c.sector_id).await.map_err(retry)?;
     let site = find_scoped::<site::Entity, _>(&deps.db, c.account_id, c.site_id).await.map_err(retry)?;
@@ -225,7 +224,17 @@ async fn ideas_for(
     let request = TextRequest::new(prompt)
         .with_system("You plan SEO articles. Answer with JSON only.")
         .with_json_schema(SCHEMA, schema());
-    let answer = call_json_checked::<Reply>(plan, &request, |r| check(r, wanted)).await?;
+    let answer = call_json_checked::<Reply>(plan, &request, &hints(), check).await?;
     spend.add(&answer);
-    Ok(answer.value.ideas.into_iter().take(7).map(|i| draft(i, &texts)).collect())
+    let drafts = answer.value.ideas.into_iter().filter_map(|i| draft(i, &texts)).take(7).collect();
+    Ok((drafts, answer.notes))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sends_and_reads_with_the_schema_and_hints_the_replies_corpus_scores() {
+        let (schema, hints) = crate::ai_runtime::call::corpus_reading("generate_ideas");
+        assert_eq!((super::schema(), super::hints()), (schema, hints));
+    }
 }

@@ -1,11 +1,13 @@
 //! `generate_content`: writes the article of each writer task, following its idea's outline, with the account's
 //! prompt, tone and length. The model answers `{title, meta_title, meta_description, content, primary_keyword,
-//! secondary_keywords, tags, categories}`; a reply missing fields or breaking the length rules gets one repair
-//! request, else the task fails and nothing is saved. The HTML is sanitised and its words counted by the server;
+//! secondary_keywords, tags, categories}`; meta fields over their limits are shortened at a word boundary here
+//! (not worth another call); a reply missing fields or with almost no text gets one repair request, else the task
+//! fails and nothing is saved. The HTML is sanitised and its words counted by the server;
 //! tags and categories are resolved or created; the task and idea become `completed`; all in one transaction
 //! with the charge ([`service::save_generated`]).
 
 use ai::TextRequest;
+use ai::shape::Hints;
 use db::entities::{content_idea, writer_task};
 use db::tenancy::{find_scoped, scoped};
 use domain::Phase;
@@ -28,6 +30,8 @@ use crate::modules::writer::settings::ContentSettingsOut as WriterSettings;
 const KIND: &str = GenerateContentJob::KIND;
 const SCHEMA: &str = "article";
 
+/// The article as read: the reader ([`ai::parse::read`] with [`schema`] and [`hints`]) has shortened meta fields
+/// over their `maxLength` at a word boundary, and turned tags sent as one text into lists.
 #[derive(Debug, Deserialize)]
 struct Reply {
     title: String,
@@ -35,7 +39,6 @@ struct Reply {
     meta_title: String,
     #[serde(default)]
     meta_description: String,
-    #[serde(alias = "html", alias = "content_html")]
     content: String,
     #[serde(default)]
     primary_keyword: String,
@@ -64,6 +67,21 @@ fn check(reply: &Reply) -> Result<(), String> {
         problems.push("content has almost no text".to_owned());
     }
     if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+}
+
+/// Other names models give the fields, and the lists that may come as one comma-separated text.
+fn hints() -> Hints {
+    Hints::new()
+        .alias("content", &["html", "content_html", "body", "body_html", "article_html"])
+        .alias("meta_title", &["seo_title"])
+        .alias("meta_description", &["seo_description", "meta_desc"])
+        .alias("secondary_keywords", &["keywords"])
+        .alias("title", &["headline", "h1"])
+        .alias("categories", &["category"])
+        .alias("tags", &["tag"])
+        .comma_list("secondary_keywords")
+        .comma_list("tags")
+        .comma_list("categories")
 }
 
 fn schema() -> serde_json::Value {
@@ -163,7 +181,7 @@ async fn article_for(
     let request = TextRequest::new(prompt)
         .with_system("You write SEO articles in clean HTML. Answer with JSON only.")
         .with_json_schema(SCHEMA, schema());
-    let answer = call_json_checked::<Reply>(plan, &request, check).await?;
+    let answer = call_json_checked::<Reply>(plan, &request, &hints(), check).await?;
     spend.add(&answer);
     let r = answer.value;
     Ok(ArticleDraft {
@@ -180,4 +198,13 @@ async fn article_for(
         tags: r.tags,
         categories: r.categories,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sends_and_reads_with_the_schema_and_hints_the_replies_corpus_scores() {
+        let (schema, hints) = crate::ai_runtime::call::corpus_reading("generate_content");
+        assert_eq!((super::schema(), super::hints()), (schema, hints));
+    }
 }

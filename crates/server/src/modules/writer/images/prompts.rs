@@ -4,6 +4,7 @@
 //! provider the title and section headings are the subjects.
 
 use ai::TextRequest;
+use ai::shape::Hints;
 use db::entities::content;
 use db::tenancy::scoped;
 use domain::Phase;
@@ -25,11 +26,38 @@ const SCHEMA: &str = "image_prompts";
 
 pub struct GenerateImagePrompts;
 
+/// The prompts as read: the reader ([`ai::parse::read`] with [`schema`] and [`hints`]) has taken prompts given as
+/// objects by their `prompt` text, split a numbered list sent as one text, and kept the first `wanted`.
 #[derive(Debug, Deserialize)]
 struct Reply {
     featured_prompt: String,
     #[serde(default)]
     in_article_prompts: Vec<String>,
+}
+
+/// `{featured_prompt, in_article_prompts[]}` with exactly `wanted` in-article prompts.
+fn schema(wanted: usize) -> serde_json::Value {
+    json!({"type": "object", "required": ["featured_prompt", "in_article_prompts"], "properties": {
+        "featured_prompt": {"type": "string"},
+        "in_article_prompts": {"type": "array", "minItems": wanted, "maxItems": wanted, "items": {"type": "string"}}}})
+}
+
+/// Other names models give the two fields.
+fn hints() -> Hints {
+    Hints::new()
+        .alias("featured_prompt", &["featured", "featured_image", "featured_image_prompt", "hero_image", "cover_image"])
+        .alias(
+            "in_article_prompts",
+            &[
+                "in_article",
+                "in_article_images",
+                "inline_prompts",
+                "section_prompts",
+                "article_prompts",
+                "image_prompts",
+                "prompts",
+            ],
+        )
 }
 
 /// The account's prompts: how to ask for subjects, the style template around each, and what to avoid.
@@ -132,12 +160,10 @@ async fn subjects_for(
         "in_article_count" => Some(count.as_str()),
         _ => None,
     });
-    let schema = json!({"type": "object", "required": ["featured_prompt", "in_article_prompts"], "properties": {
-        "featured_prompt": {"type": "string"}, "in_article_prompts": {"type": "array", "items": {"type": "string"}}}});
     let request = TextRequest::new(prompt)
         .with_system("You describe photographs for blog articles. Answer with JSON only.")
-        .with_json_schema(SCHEMA, schema);
-    let answer = call_json_checked::<Reply>(plan, &request, |r| {
+        .with_json_schema(SCHEMA, schema(wanted));
+    let answer = call_json_checked::<Reply>(plan, &request, &hints(), |r| {
         if r.featured_prompt.trim().is_empty() {
             Err("featured_prompt is empty".into())
         } else if r.in_article_prompts.iter().filter(|p| !p.trim().is_empty()).count() < wanted {
@@ -170,6 +196,12 @@ fn headings(body: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sends_and_reads_with_the_schema_and_hints_the_replies_corpus_scores() {
+        let (schema, hints) = crate::ai_runtime::call::corpus_reading("generate_image_prompts");
+        assert_eq!((super::schema(2), super::hints()), (schema, hints));
+    }
+
     #[test]
     fn headings_in_order() {
         let html = "<p>x</p><h2>One</h2><p>a</p><h2 id=\"b\">Two &amp; more</h2><h3>Sub</h3>";
