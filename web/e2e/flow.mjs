@@ -103,7 +103,7 @@ async function startServer() {
       IGNY8_DEMO_ACCOUNT: 'false',
       IGNY8_AUTH_RATE_PER_MINUTE: '1000',
       IGNY8_LOGIN_RATE_PER_MINUTE: '100',
-      IGNY8_READ_RATE_PER_MINUTE: '2000',
+      // Reads keep the shipped limit: the walk (far brisker than a person) must never meet it.
       IGNY8_WRITE_RATE_PER_MINUTE: '1000',
       IGNY8_AI_RATE_PER_MINUTE: '200',
     },
@@ -185,6 +185,74 @@ async function startFront(apiBase) {
   return `http://127.0.0.1:${port}`;
 }
 
+/**
+ * Counts, per tab and per page load, what the app asks the API for: the session's own answers (`/auth/me`, the
+ * credit balance, the unread count) must be asked once per load and then shared, never again in a burst; no answer
+ * may be a 429 (the walk keeps the shipped read limit). `allow(kind)` permits one more of a kind in the current
+ * load of a tab (an edit of the account asks for `/auth/me` again, as does signing in without a reload).
+ */
+function watchTraffic(context) {
+  const SHARED = {
+    me: /\/api\/v1\/auth\/me\/?$/,
+    balance: /\/api\/v1\/billing\/credits\/balance\/?$/,
+    unread: /\/api\/v1\/notifications\/unread_count\/?$/,
+  };
+  const loads = new Map(); // page → current load: { n, counts, allowed, times }
+  const all = { loads: 0, reads: 0, readTimes: [], paths: {}, limited: [], me: 0, balance: 0, unread: 0, bursts: [], over: [] };
+  const loadOf = (page) => {
+    if (!loads.has(page)) loads.set(page, { n: 0, counts: {}, allowed: {}, times: {} });
+    return loads.get(page);
+  };
+  context.on('page', (page) => {
+    page.on('request', (request) => {
+      if (request.frame() !== page.mainFrame() || request.resourceType() !== 'document') return;
+      all.loads += 1;
+      loads.set(page, { n: loadOf(page).n + 1, counts: {}, allowed: {}, times: {} });
+    });
+    page.on('response', (response) => {
+      const request = response.request();
+      if (response.status() === 429) all.limited.push(`${request.method()} ${new URL(response.url()).pathname}`);
+      const url = new URL(request.url());
+      // What the per-user limit counts: signed-in reads (image files open by signed link, without credentials).
+      if (!url.pathname.startsWith('/api/') || request.method() !== 'GET' || !request.headers().authorization) return;
+      // Live streams are not counted by the limit either.
+      if (/\/(events|stream)\/?$/.test(url.pathname)) return;
+      all.reads += 1;
+      all.readTimes.push(Date.now());
+      const key = url.pathname.replace(/\/\d+(?=\/|$)/g, '/{id}');
+      all.paths[key] = (all.paths[key] ?? 0) + 1;
+      // A 401 renewed the session and was asked again: that second answer is the one that counts.
+      if (response.status() === 401) return;
+      for (const [kind, pattern] of Object.entries(SHARED)) {
+        if (!pattern.test(url.pathname)) continue;
+        const load = loadOf(page);
+        all[kind] += 1;
+        load.counts[kind] = (load.counts[kind] ?? 0) + 1;
+        const now = Date.now();
+        const last = load.times[kind];
+        if (last !== undefined && now - last < 500) all.bursts.push(`${kind} twice within ${now - last} ms (${page.url()})`);
+        load.times[kind] = now;
+        if (load.counts[kind] > 1 + (load.allowed[kind] ?? 0)) all.over.push(`${kind} ${load.counts[kind]} times in one load of ${page.url()}`);
+      }
+    });
+  });
+  return {
+    allow(page, kind) {
+      const load = loadOf(page);
+      load.allowed[kind] = (load.allowed[kind] ?? 0) + 1;
+    },
+    summary: () => {
+      // The most reads in any 60 s (what a per-minute limit sees).
+      let peak = 0;
+      for (let i = 0, j = 0; i < all.readTimes.length; i++) {
+        while (all.readTimes[i] - all.readTimes[j] >= 60_000) j++;
+        peak = Math.max(peak, i - j + 1);
+      }
+      return { ...all, peakPerMinute: peak };
+    },
+  };
+}
+
 async function main() {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build` first');
   mkdirSync(RESULTS, { recursive: true });
@@ -219,6 +287,7 @@ async function main() {
   cleanups.push(() => browser.close());
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: 'light' });
+  const traffic = watchTraffic(context);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   state.page = page;
@@ -236,7 +305,7 @@ async function main() {
    * `fullPage: false` photographs the viewport only (long articles would make very tall images); `element`
    * photographs one element (scrolled into view).
    */
-  const screenshot = async (name, target = page, { fullPage = true, element = null } = {}) => {
+  const screenshot = async (name, target = page, { fullPage = true, element = null, keepScroll = false } = {}) => {
     shot += 1;
     const file = join(RESULTS, `${String(shot).padStart(2, '0')}-${name}.png`);
     if (element) {
@@ -244,7 +313,14 @@ async function main() {
       log(`screenshot ${file}`);
       return;
     }
-    // Fixed header and sidebar are drawn where the viewport is: photograph from the top.
+    // Fixed header and sidebar are drawn where the viewport is: photograph from the top (unless the page was
+    // scrolled to what the picture is about; then only the viewport).
+    if (keepScroll) {
+      await target.waitForTimeout(250);
+      await target.screenshot({ path: file, fullPage: false });
+      log(`screenshot ${file}`);
+      return;
+    }
     await target.evaluate(() => window.scrollTo(0, 0));
     await target.waitForTimeout(250);
     await target.screenshot({ path: file, fullPage });
@@ -292,6 +368,11 @@ async function main() {
     (await sectorBoxes.nth(1).locator('xpath=..').innerText()).split('\n')[0].trim(),
   ];
   await page.getByText('2 of 3 selected').waitFor();
+  // The stepper's connectors are all the same length, whatever the labels' lengths.
+  const connectors = await page.getByTestId('stepper-connector').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  if (connectors.length !== 3 || Math.max(...connectors) - Math.min(...connectors) > 1 || Math.min(...connectors) < 12) {
+    throw new Error(`the stepper's connectors are ${JSON.stringify(connectors)} px long`);
+  }
   await screenshot('onboarding-site');
   await page.getByRole('button', { name: 'Continue' }).click();
 
@@ -314,6 +395,10 @@ async function main() {
   for (const sector of chosen) await page.getByText(sector, { exact: true }).first().waitFor();
   const credits = await page.getByTestId('credit-badge').innerText();
   if (!/150/.test(credits)) throw new Error(`credit badge shows "${credits}", expected the Free plan's 150 credits`);
+  // Its accessible name says "credits" once.
+  await page.getByRole('link', { name: '150 credits', exact: true }).waitFor();
+  const badgeTree = await page.getByTestId('credit-badge').ariaSnapshot();
+  if (/credits\s+credits/.test(badgeTree) || /credits\s+credits/.test(credits)) throw new Error(`the credit badge reads ${badgeTree}`);
   await screenshot('dashboard');
 
   step('planner page: site and sector selectors; the sector is remembered');
@@ -372,6 +457,8 @@ async function main() {
   await page.getByLabel('Account name').waitFor();
   if ((await page.getByLabel('Account name').inputValue()) !== 'Olive Media') throw new Error('account name not shown');
   await page.getByLabel(/Billing email/).fill('billing@example.com');
+  // Saving the account asks for /auth/me again (its account part changed).
+  traffic.allow(page, 'me');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.getByText('Account saved.').waitFor();
   await screenshot('account');
@@ -613,6 +700,19 @@ async function main() {
   await page.getByTestId('notification-bell').click();
   await page.getByRole('dialog', { name: 'Notifications' }).getByText('Finished: connection test').waitFor();
   await screenshot('bell-dark');
+
+  step('the walk asked for the session\'s own answers once per page load, and never met the rate limit');
+  const seen = traffic.summary();
+  log(
+    `${seen.loads} page loads, ${seen.reads} API reads; /auth/me ${seen.me}, balance ${seen.balance}, unread count ${seen.unread}; ` +
+      `at most ${seen.peakPerMinute} reads in a minute; ${seen.limited.length} answers 429`,
+  );
+  const busiest = Object.entries(seen.paths).sort((a, b) => b[1] - a[1]).slice(0, 12);
+  log(`most asked: ${busiest.map(([path, n]) => `${path} ${n}`).join(', ')}`);
+  if (seen.limited.length) throw new Error(`the app met the rate limit: ${seen.limited.join(', ')}`);
+  if (seen.bursts.length) throw new Error(`the same session answer was asked in a burst: ${seen.bursts.join('; ')}`);
+  if (seen.over.length) throw new Error(`a session answer was asked more than once per page load: ${seen.over.join('; ')}`);
+  if (seen.me > seen.loads + 2) throw new Error(`/auth/me was asked ${seen.me} times over ${seen.loads} page loads`);
 
   if (problems.length) throw new Error(`the browser reported problems:\n  ${problems.join('\n  ')}`);
   finished = true;

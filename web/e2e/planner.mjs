@@ -99,9 +99,27 @@ export async function plannerFlow({ page, base, screenshot, step, log, siteName,
   await page.getByText('1–15 of 15').waitFor();
   await screenshot('planner-keywords-imported');
 
-  step('planner: auto-cluster from the next-step hint, watched in the progress modal');
+  step('planner: a file without an intent column is previewed with intents read from the wording');
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+  await dialog.getByLabel('Sector').selectOption({ label: otherSector });
+  const noIntents = Buffer.from('keyword,volume\nbest meditation app,900\ncheap yoga mat,500\nhow to meditate at work,300\n', 'utf8');
+  await dialog.getByLabel('CSV file').setInputFiles({ name: 'no-intents.csv', mimeType: 'text/csv', buffer: noIntents });
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await dialog.getByText(`Ready: 3 keywords will be added to ${otherSector}.`).waitFor();
+  await dialog.getByText(/The file gives no intents: they are read from the wording/).waitFor();
+  await screenshot('planner-import-no-intents');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+
+  step('planner: with all sectors shown, the hint offers the sector to auto-cluster in place');
+  await sectorSelect.selectOption({ label: 'All sectors' });
   const hint = page.getByTestId('next-action');
   await hint.getByText('15 keywords').waitFor();
+  const inPlace = hint.getByRole('combobox', { name: 'Sector to auto-cluster' });
+  await inPlace.selectOption({ label: sector });
+  await screenshot('planner-auto-cluster-choice');
+
+  step('planner: auto-cluster from the next-step hint, watched in the progress modal');
   await hint.getByRole('button', { name: 'Auto-cluster' }).click();
   const clusterModal = page.getByRole('dialog', { name: 'Clustering keywords' });
   await clusterModal.waitFor();
@@ -113,6 +131,7 @@ export async function plannerFlow({ page, base, screenshot, step, log, siteName,
 
   step('planner: clusters page shows the clusters with their figures');
   await page.waitForURL('**/planner/clusters');
+  await sectorSelect.selectOption({ label: sector });
   const clusters = page.getByRole('table', { name: 'Clusters' });
   await page.getByText(`1–${created} of ${created}`).waitFor();
   const clusterRows = clusters.locator('tbody tr');

@@ -3,9 +3,9 @@
 //   Ideas: an idea's outline → "Queue to writer" (toast with created/skipped and a link) → Writer → Tasks →
 //   "Generate content" in the progress modal → Drafts (Offline draft) → the editor: the outline's H2s in the
 //   preview, the SEO checklist, the 60-character counter going red, an HTML edit saved and re-checked → Images: image
-//   prompts, then the images (three thumbnails that load) → the article moved to Review by itself → reject refused
-//   without a reason → approve →
-//   Approved → Settings → Content saves a default.
+//   prompts, then the images (three thumbnails that load) → the two in-article images in the article after their
+//   sections, with alt text → the article moved to Review by itself → reject refused without a reason → approve (an
+//   offline draft: warned in the dialog and after) → Approved → Settings → Content saves a default.
 
 async function waitForTask(dialog, log) {
   const progress = dialog.getByTestId('task-progress');
@@ -26,6 +26,14 @@ export async function writerFlow({ page, screenshot, step, log }) {
   await ideas.locator('tbody tr').first().waitFor();
   const firstIdea = ideas.locator('tbody tr').first().getByRole('button').first();
   const title = await firstIdea.innerText();
+  // Offline idea titles name their topic as a headline does: "Meditation for Anxiety: The Complete Guide".
+  const ideaTitles = [];
+  for (const row of await ideas.locator('tbody tr').all()) ideaTitles.push(await row.getByRole('button').first().innerText());
+  for (const ideaTitle of ideaTitles) {
+    const [topic, rest] = ideaTitle.split(': ');
+    const lower = (topic ?? '').split(' ').filter((w, i) => i > 0 && w.length > 3 && w[0] === w[0].toLowerCase());
+    if (!rest || lower.length > 0 || /^How to Choose [A-Z]\w* [a-z]/.test(ideaTitle)) throw new Error(`ungrammatical idea title "${ideaTitle}"`);
+  }
   await firstIdea.click();
   const outlineDialog = page.getByRole('dialog', { name: title });
   const outlineH2s = (await outlineDialog.getByTestId('outline-h2').allInnerTexts()).map((t) => t.trim());
@@ -86,7 +94,20 @@ export async function writerFlow({ page, screenshot, step, log }) {
   if (checks < 5) throw new Error(`the SEO checklist shows ${checks} checks`);
   await page.getByText('Offline draft').first().waitFor();
   await page.getByTestId('article-taxonomies').getByRole('list', { name: 'Tags' }).waitFor();
+  // Without images the next step is at the top, and submitting now says it skips them (the draft would move to
+  // review by itself once its images are made).
+  const nextImages = page.getByTestId('editor-next-images');
+  await nextImages.getByText('Once they are made, the draft moves to Review by itself.').waitFor();
+  await page.getByRole('button', { name: 'Submit now, without images' }).waitFor();
   await screenshot('writer-editor', page, { fullPage: false });
+
+  step('writer: at 1440×900 the image prompts button is in sight without scrolling');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const promptsButton = nextImages.getByRole('button', { name: 'Generate image prompts' });
+  const box = await promptsButton.boundingBox();
+  if (!box || box.y < 0 || box.y + box.height > 900) throw new Error(`"Generate image prompts" is at ${JSON.stringify(box)}, outside 1440×900`);
+  await screenshot('writer-editor-1440x900', page, { fullPage: false });
+  await page.setViewportSize({ width: 1280, height: 820 });
 
   step('writer: the meta title counter turns red past 60 characters');
   const metaTitle = page.getByLabel('Meta title');
@@ -163,8 +184,42 @@ export async function writerFlow({ page, screenshot, step, log }) {
   await card.getByText('In review').waitFor();
   await screenshot('writer-images');
 
-  step('writer: the article is in Review; approve it');
-  await page.getByRole('link', { name: 'Review', exact: true }).click();
+  step('writer: the in-article images are in the article, after their sections, with alt text');
+  await page.goto(editorUrl);
+  const figures = page.getByTestId('article-preview').locator('figure img');
+  await figures.nth(1).waitFor({ state: 'attached' });
+  if ((await figures.count()) !== 2) throw new Error(`the preview shows ${await figures.count()} in-article images, expected 2`);
+  // They load lazily: bring each into view.
+  for (const n of [0, 1]) await figures.nth(n).scrollIntoViewIfNeeded();
+  await page.waitForFunction(
+    () => {
+      const imgs = [...document.querySelectorAll('[data-testid="article-preview"] figure img')];
+      return imgs.length === 2 && imgs.every((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0);
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
+  const placed = await figures.evaluateAll((imgs) =>
+    imgs.map((img) => {
+      // The heading of the section the figure closes, and what follows it.
+      let el = img.closest('figure');
+      const next = el.nextElementSibling?.tagName ?? null;
+      while (el && el.tagName !== 'H2') el = el.previousElementSibling;
+      return { alt: img.getAttribute('alt') ?? '', section: el?.textContent ?? null, next };
+    }),
+  );
+  const sections = (await preview.locator('h2').allInnerTexts()).map((t) => t.trim()).filter((h) => h !== 'Conclusion');
+  placed.forEach((p, n) => {
+    if (p.section !== sections[n]) throw new Error(`in-article image ${n + 1} follows "${p.section}", expected "${sections[n]}"`);
+    if (!p.alt.startsWith(sections[n])) throw new Error(`in-article image ${n + 1} has alt text "${p.alt}"`);
+    if (p.next !== null && p.next !== 'H2') throw new Error(`in-article image ${n + 1} is not at the end of its section (next: ${p.next})`);
+  });
+  await figures.first().scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -160));
+  await screenshot('writer-editor-images', page, { keepScroll: true });
+
+  step('writer: the article is in Review; approve it (an offline draft: the dialog warns)');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review', exact: true }).click();
   await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
   const review = page.getByRole('table', { name: 'Review' });
   const reviewRow = review.locator('tbody tr').filter({ hasText: newTitle });
@@ -180,12 +235,16 @@ export async function writerFlow({ page, screenshot, step, log }) {
   await rejectDialog.waitFor({ state: 'detached' });
   await reviewRow.getByRole('button', { name: `Approve ${newTitle}` }).click();
   const approveDialog = page.getByRole('dialog', { name: 'Approve this article?' });
+  await approveDialog.getByText('This is still an offline draft').waitFor();
   await approveDialog.getByLabel(/Note/).fill('Looks good.');
   await screenshot('writer-approve-dialog');
   await approveDialog.getByRole('button', { name: 'Approve', exact: true }).click();
   await approveDialog.waitFor({ state: 'detached' });
   const approvedToast = toast(`Approved “${newTitle}”.`);
   await approvedToast.waitFor();
+  // The answer's warning is said too: the offline note is still in the text.
+  await toast('still an offline draft').waitFor();
+  await screenshot('writer-approved-warning', page, { fullPage: false });
   await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
 
   step('writer: it appears in Approved');

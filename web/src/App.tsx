@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { isApiError } from './api/client';
@@ -6,6 +6,7 @@ import { Toaster } from './components/overlays';
 import { LoadingBlock } from './components/ui';
 import { AppLayout } from './layout/AppLayout';
 import { isSignedIn, syncAuthAcrossTabs, useAuthStore } from './stores/auth';
+import { toast, useToastStore } from './stores/toast';
 import { applyTheme, effectiveTheme, useUiStore } from './stores/ui';
 
 // Every page is its own chunk: the first load carries only the shell.
@@ -38,8 +39,20 @@ const Notifications = lazy(() => import('./pages/Notifications'));
 const TaskDetail = lazy(() => import('./pages/TaskDetail'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
+/**
+ * A read the rate limit still refused after the client waited and asked again is said once, whichever part of the
+ * page asked (some, like the clusters behind a list's names, have no place of their own to show an error).
+ */
+export function reportRateLimited(error: unknown) {
+  if (!isApiError(error) || error.status !== 429) return;
+  const message = error.message || 'Too many requests. Please wait a moment and try again.';
+  if (useToastStore.getState().toasts.some((t) => t.message === message)) return;
+  toast.error(message);
+}
+
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: reportRateLimited }),
     defaultOptions: {
       queries: {
         staleTime: 15_000,

@@ -98,5 +98,11 @@ pub async fn import_keywords(
         report.existing,
         report.duplicates
     );
+    if report.intents_inferred > 0 {
+        println!(
+            "{} rows had no intent: it was read from their wording (\"best …\" commercial, …)",
+            report.intents_inferred
+        );
+    }
     Ok(())
 }

@@ -314,3 +314,57 @@ describe('upload and download', () => {
     expect(filenameFrom("attachment; filename*=UTF-8''caf%C3%A9.csv")).toBe('café.csv');
   });
 });
+
+describe('rate limits', () => {
+  const limited = (retryAfter: number) =>
+    json(
+      429,
+      { success: false, error: `Too many requests; try again in ${retryAfter} s.`, code: 'RATE_LIMITED', retry_after: retryAfter, request_id: 'r' },
+      { 'Retry-After': String(retryAfter) },
+    );
+
+  it('asks again once after the wait the 429 names, and resolves when the second answer is good', async () => {
+    vi.useFakeTimers();
+    try {
+      const { client, fetchMock } = setup();
+      fetchMock.mockResolvedValueOnce(limited(2));
+      fetchMock.mockResolvedValueOnce(json(200, { success: true, data: { id: 1 }, request_id: 'r' }));
+      const pending = client.get('/api/v1/auth/sites/{id}', { path: { id: 1 } });
+      await vi.advanceTimersByTimeAsync(1_900);
+      expect(fetchMock).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(200);
+      await expect(pending).resolves.toEqual({ id: 1 });
+      expect(fetchMock).toHaveBeenCalledTimes(2);
+      expect(authHeader(fetchMock.mock.calls[1]![1])).toBe('Bearer A1');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reads the wait from the body when the header is missing, and a second 429 becomes the error shown', async () => {
+    vi.useFakeTimers();
+    try {
+      const { client, fetchMock } = setup();
+      const bodyOnly = () => json(429, { success: false, error: 'Too many requests; try again in 1 s.', code: 'RATE_LIMITED', retry_after: 1 });
+      fetchMock.mockResolvedValueOnce(bodyOnly()).mockResolvedValueOnce(bodyOnly());
+      const pending = client.post('/api/v1/auth/sites', { body: { name: 'N' } });
+      const caught = pending.catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(1_000);
+      const error = await caught;
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(429);
+      expect((error as ApiError).code).toBe('RATE_LIMITED');
+      expect((error as ApiError).message).toBe('Too many requests; try again in 1 s.');
+      expect(fetchMock).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not sit out a long wait: the refusal is shown at once', async () => {
+    const { client, fetchMock } = setup();
+    fetchMock.mockResolvedValueOnce(limited(45));
+    await expect(client.get('/api/v1/auth/sites/{id}', { path: { id: 1 } })).rejects.toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+});

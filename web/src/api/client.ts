@@ -5,6 +5,8 @@
 // * Error envelopes (and network failures) become an `ApiError`.
 // * A 401 on a signed-in request triggers one token refresh (shared by every request that fails at the same
 //   time), then the request is retried once; if the refresh is refused the session ends.
+// * A 429 (rate limited) is asked again once, after the wait the answer names (`Retry-After`, or `retry_after` in
+//   the error body) when that wait is short; a second refusal, or a long wait, becomes the ApiError the page shows.
 
 import type { paths } from './schema';
 
@@ -126,9 +128,12 @@ export interface ClientConfig {
   onSessionExpired: (message: string) => void;
   /** Defaults to the global fetch at call time (so tests can stub it). */
   fetch?: typeof fetch;
+  /** The longest wait before asking again after a 429 (default 10 s); a longer one fails at once. */
+  maxRetryWaitMs?: number;
 }
 
 export const REFRESH_PATH = '/api/v1/auth/token/refresh';
+export const MAX_RETRY_WAIT_MS = 10_000;
 export const SESSION_EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
 
 type RefreshOutcome = 'refreshed' | 'rejected';
@@ -164,6 +169,33 @@ async function readJson(response: Response): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/** How long a 429 asks the client to wait, in ms (`Retry-After` seconds, else `retry_after` in the body; 1 s by default). */
+export async function retryAfterMs(response: Response): Promise<number> {
+  const header = Number(response.headers.get('Retry-After'));
+  if (Number.isFinite(header) && header >= 0 && response.headers.has('Retry-After')) return header * 1000;
+  const body = await readJson(response.clone()).catch(() => undefined);
+  const seconds = isRecord(body) ? Number(body.retry_after) : NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+}
+
+function wait(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new DOMException('Aborted', 'AbortError'));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    function onAbort() {
+      clearTimeout(timer);
+      reject(new DOMException('Aborted', 'AbortError'));
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -310,6 +342,15 @@ export function createApiClient(config: ClientConfig) {
         } else {
           config.onSessionExpired(SESSION_EXPIRED_MESSAGE);
         }
+      }
+    }
+
+    if (response.status === 429) {
+      // The limit refused the request before it was handled: asking again after the wait is safe, also for writes.
+      const delay = await retryAfterMs(response);
+      if (delay <= (config.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS)) {
+        await wait(delay, options.signal);
+        response = await attempt(useAuth ? config.getAccessToken() : null);
       }
     }
     return response;

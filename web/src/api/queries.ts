@@ -1,6 +1,14 @@
 // TanStack Query hooks for the resources the shell uses.
+//
+// The session's own state (who is signed in, the credit balance, the unread count) is asked once and shared by
+// every component that shows it: the notification stream keeps the balance and the count current (its `counts`
+// events), so nothing asks again after each task or page; `me` changes only when the user edits it.
 import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from './index';
+import type { CreditBalance, Me } from './types';
+
+/** Long enough that a walk through the app reuses one answer; the stream or an edit refreshes them. */
+const SESSION_STALE_MS = 5 * 60_000;
 
 export const queryKeys = {
   me: ['me'] as const,
@@ -20,7 +28,7 @@ export const queryKeys = {
 };
 
 export function useMe() {
-  return useQuery({ queryKey: queryKeys.me, queryFn: () => api.get('/api/v1/auth/me'), staleTime: 30_000 });
+  return useQuery({ queryKey: queryKeys.me, queryFn: () => api.get('/api/v1/auth/me'), staleTime: SESSION_STALE_MS });
 }
 
 /** Every site the user can see (one page of up to 200: plans allow far fewer). */
@@ -66,12 +74,12 @@ export function useAccountSettings() {
   return useQuery({ queryKey: queryKeys.account, queryFn: () => api.get('/api/v1/account/settings') });
 }
 
-/** Plan + bonus credits (the header badge). Refreshed when a task ends or a notification arrives. */
+/** Plan + bonus credits (the header badge). Kept current by the notification stream's `counts` events. */
 export function useCreditBalance() {
   return useQuery({
     queryKey: queryKeys.balance,
     queryFn: () => api.get('/api/v1/billing/credits/balance'),
-    staleTime: 30_000,
+    staleTime: SESSION_STALE_MS,
   });
 }
 
@@ -79,7 +87,7 @@ export function useUnreadCount() {
   return useQuery({
     queryKey: queryKeys.unreadCount,
     queryFn: () => api.get('/api/v1/notifications/unread_count'),
-    staleTime: 30_000,
+    staleTime: SESSION_STALE_MS,
   });
 }
 
@@ -98,12 +106,40 @@ export function useNotifications(params: NotificationQuery, options: { enabled?:
   });
 }
 
-/** Something changed the balance (a task ended, a notification arrived): ask again. */
+/**
+ * Something changed the balance and no live stream says so: ask again. Several callers at once share one request
+ * (an answer in flight is not cancelled and asked for again).
+ */
 export function refreshCredits(queryClient: QueryClient) {
-  void queryClient.invalidateQueries({ queryKey: queryKeys.balance });
-  void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.balance }, { cancelRefetch: false });
 }
 
-export function refreshNotifications(queryClient: QueryClient) {
-  void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
+/** The notification lists (not the unread count, which the stream carries) are out of date. */
+export function refreshNotifications(queryClient: QueryClient, { unread = false }: { unread?: boolean } = {}) {
+  void queryClient.invalidateQueries({ queryKey: [...queryKeys.notifications, 'page'] }, { cancelRefetch: false });
+  if (unread) void queryClient.invalidateQueries({ queryKey: queryKeys.unreadCount }, { cancelRefetch: false });
+}
+
+/** The stream's `counts` event: the unread count and the balance as their endpoints answer them. */
+export interface LiveCounts {
+  unread: number;
+  balance: CreditBalance;
+}
+
+export function isLiveCounts(value: unknown): value is LiveCounts {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const balance = v.balance as Record<string, unknown> | undefined;
+  return typeof v.unread === 'number' && typeof balance === 'object' && balance !== null && typeof balance.total === 'number';
+}
+
+/** Puts live counts in the cache: the badge, the bell and the account's credits in `me` change without a request. */
+export function applyCounts(queryClient: QueryClient, counts: LiveCounts) {
+  queryClient.setQueryData(queryKeys.unreadCount, { unread: counts.unread });
+  queryClient.setQueryData(queryKeys.balance, counts.balance);
+  queryClient.setQueryData<Me>(queryKeys.me, (me) =>
+    me
+      ? { ...me, account: { ...me.account, credits: counts.balance.credits, bonus_credits: counts.balance.bonus_credits } }
+      : me,
+  );
 }

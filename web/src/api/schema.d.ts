@@ -643,7 +643,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live stream (server-sent events): one `notification` event per new notification of the account. */
+        /**
+         * Live stream (server-sent events): `ready` on connecting, one `notification` event per new notification of the
+         *     account, the account's `task` events, and `counts` (`{"unread": …, "balance": {…}}`, the unread count and
+         *     the credit balance as `unread_count/` and `billing/credits/balance/` answer them) whenever one of them may have
+         *     changed: in `ready`'s data, after each notification, and after a task ends. The web app keeps its bell and
+         *     credit badge current from these instead of asking again.
+         */
         get: operations["notification_stream"];
         put?: never;
         post?: never;
@@ -1449,6 +1455,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One article; links to its in-article images are signed (valid until the end of the next day). */
         get: operations["get_content"];
         put?: never;
         post?: never;
@@ -1468,7 +1475,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Review → approved, with an optional note. */
+        /**
+         * Review → approved, with an optional note. Approving an offline draft that still carries its note answers with a
+         *     warning (`warnings`): it needs rewriting before it is published.
+         */
         post: operations["approve_content"];
         delete?: never;
         options?: never;
@@ -1805,7 +1815,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers and no migration is pending. */
+        /**
+         * Readiness: the database answers, no migration is pending, and this process's job loop (when it runs one) is
+         *     working.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -1904,6 +1917,12 @@ export interface components {
             bonus_credits: number;
             /** Format: int64 */
             total: number;
+            /**
+             * Format: int64
+             * @description Credits held by queued and running AI tasks (their estimates) until they end; new work can use
+             *     `total - reserved`.
+             */
+            reserved: number;
             /**
              * Format: int64
              * @description Plan credits granted each period.
@@ -2035,6 +2054,14 @@ export interface components {
             /** @description `ai`, `offline` (an offline draft) or `manual`. */
             source: string;
             review_note: string;
+            /**
+             * @description An offline draft that still carries its "Offline draft … rewrite before publishing" note (`source` is
+             *     `offline` and the note is in the body): approving it warns, and publishing it needs an explicit
+             *     confirmation. Taking the note out of the body (after rewriting) clears it.
+             */
+            offline_draft: boolean;
+            /** @description What the caller should know about this answer, e.g. that an approved article is still an offline draft. */
+            warnings: string[];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2106,6 +2133,12 @@ export interface components {
                 created_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2118,6 +2151,12 @@ export interface components {
                 count: number;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2133,6 +2172,12 @@ export interface components {
                 created_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2155,6 +2200,12 @@ export interface components {
                 total: number;
                 /**
                  * Format: int64
+                 * @description Credits held by queued and running AI tasks (their estimates) until they end; new work can use
+                 *     `total - reserved`.
+                 */
+                reserved: number;
+                /**
+                 * Format: int64
                  * @description Plan credits granted each period.
                  */
                 plan_included_credits: number;
@@ -2170,6 +2221,12 @@ export interface components {
                 period_end?: string | null;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2210,6 +2267,12 @@ export interface components {
                 updated_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2247,12 +2310,26 @@ export interface components {
                 /** @description `ai`, `offline` (an offline draft) or `manual`. */
                 source: string;
                 review_note: string;
+                /**
+                 * @description An offline draft that still carries its "Offline draft … rewrite before publishing" note (`source` is
+                 *     `offline` and the note is in the body): approving it warns, and publishing it needs an explicit
+                 *     confirmation. Taking the note out of the body (after rewriting) clears it.
+                 */
+                offline_draft: boolean;
+                /** @description What the caller should know about this answer, e.g. that an approved article is still an offline draft. */
+                warnings: string[];
                 /** Format: date-time */
                 created_at: string;
                 /** Format: date-time */
                 updated_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2271,6 +2348,12 @@ export interface components {
                 image_style: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2282,6 +2365,12 @@ export interface components {
                 ok: boolean;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2312,6 +2401,12 @@ export interface components {
                 max_tokens: number;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2347,6 +2442,12 @@ export interface components {
                 updated_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2366,10 +2467,21 @@ export interface components {
                 /** @description Repeated within the request: counted once. */
                 duplicates: number;
                 errors: components["schemas"]["RowError"][];
+                /**
+                 * @description Rows without an intent in the file, whose intent was read from their wording instead ("best …" commercial,
+                 *     "cheap …" transactional, "how to …" informational; a bare topic informational).
+                 */
+                intents_inferred: number;
                 /** @description True when nothing was written (a preview, or errors). */
                 dry_run: boolean;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2387,6 +2499,12 @@ export interface components {
                 sectors: components["schemas"]["IndustrySectorOut"][];
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2427,6 +2545,12 @@ export interface components {
                 updated_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2447,6 +2571,12 @@ export interface components {
                 dry_run: boolean;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2462,6 +2592,12 @@ export interface components {
                 updated: number;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2474,6 +2610,12 @@ export interface components {
                 account: components["schemas"]["AccountOut"];
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2508,6 +2650,12 @@ export interface components {
                 sort_order: number;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2522,6 +2670,12 @@ export interface components {
                 };
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2548,6 +2702,12 @@ export interface components {
                 created_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2567,6 +2727,12 @@ export interface components {
                 time: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2590,6 +2756,12 @@ export interface components {
                 updated_at?: string | null;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2614,6 +2786,12 @@ export interface components {
                 updated_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2629,6 +2807,12 @@ export interface components {
                 task_ids: number[];
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2639,6 +2823,11 @@ export interface components {
             data: {
                 /** @description `"ok"` when the database answered a query. */
                 database: string;
+                /**
+                 * @description This process's job loop: `"ok"`, or `"not_running"` when it runs none (`serve --no-worker`). A loop that
+                 *     cannot reach the database or has stopped makes the probe answer 503 with the reason.
+                 */
+                jobs: string;
                 /** @description `sqlite` or `postgres`. */
                 backend: string;
                 /** @description `"current"`, or `"pending"` when migrations are waiting to run. */
@@ -2647,6 +2836,12 @@ export interface components {
                 pending: string[];
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2672,6 +2867,12 @@ export interface components {
                 created_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2692,6 +2893,12 @@ export interface components {
                 refresh_expires_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2718,6 +2925,12 @@ export interface components {
                 updated_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2750,6 +2963,12 @@ export interface components {
                 finished_at?: string | null;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2770,6 +2989,12 @@ export interface components {
                 created_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2784,6 +3009,12 @@ export interface components {
                 site_ids: number[];
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2800,6 +3031,12 @@ export interface components {
                 refresh_expires_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2812,6 +3049,12 @@ export interface components {
                 unread: number;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2829,6 +3072,12 @@ export interface components {
                 rows: components["schemas"]["UsageRow"][];
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2849,6 +3098,12 @@ export interface components {
                 target_words?: number | null;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2858,6 +3113,12 @@ export interface components {
             success: boolean;
             data: unknown;
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2873,6 +3134,12 @@ export interface components {
                 in_article: components["schemas"]["ImageOut"][];
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2902,6 +3169,12 @@ export interface components {
                 max_tokens: number;
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2919,6 +3192,12 @@ export interface components {
                 sectors: components["schemas"]["IndustrySectorOut"][];
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2940,6 +3219,12 @@ export interface components {
                 is_default: boolean;
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -2974,6 +3259,12 @@ export interface components {
                 sort_order: number;
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -3008,6 +3299,12 @@ export interface components {
                 features: string[];
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -3030,6 +3327,12 @@ export interface components {
                 updated_at?: string | null;
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -3053,6 +3356,12 @@ export interface components {
                 updated_at: string;
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -3078,6 +3387,12 @@ export interface components {
                 created_at: string;
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -3096,6 +3411,12 @@ export interface components {
                 avg_difficulty: number;
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -3116,6 +3437,12 @@ export interface components {
                 created_at: string;
             }[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -3130,6 +3457,12 @@ export interface components {
                 site_ids: number[];
             })[];
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -3164,6 +3497,12 @@ export interface components {
                 updated_at: string;
             };
             message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
             /** @description The `X-Request-ID` of this request, for log correlation. */
             request_id: string;
         };
@@ -3330,6 +3669,11 @@ export interface components {
             /** @description Repeated within the request: counted once. */
             duplicates: number;
             errors: components["schemas"]["RowError"][];
+            /**
+             * @description Rows without an intent in the file, whose intent was read from their wording instead ("best …" commercial,
+             *     "cheap …" transactional, "how to …" informational; a bare topic informational).
+             */
+            intents_inferred: number;
             /** @description True when nothing was written (a preview, or errors). */
             dry_run: boolean;
         };
@@ -3523,6 +3867,14 @@ export interface components {
                 /** @description `ai`, `offline` (an offline draft) or `manual`. */
                 source: string;
                 review_note: string;
+                /**
+                 * @description An offline draft that still carries its "Offline draft … rewrite before publishing" note (`source` is
+                 *     `offline` and the note is in the body): approving it warns, and publishing it needs an explicit
+                 *     confirmation. Taking the note out of the body (after rewriting) clears it.
+                 */
+                offline_draft: boolean;
+                /** @description What the caller should know about this answer, e.g. that an approved article is still an offline draft. */
+                warnings: string[];
                 /** Format: date-time */
                 created_at: string;
                 /** Format: date-time */
@@ -4212,6 +4564,11 @@ export interface components {
         Readiness: {
             /** @description `"ok"` when the database answered a query. */
             database: string;
+            /**
+             * @description This process's job loop: `"ok"`, or `"not_running"` when it runs none (`serve --no-worker`). A loop that
+             *     cannot reach the database or has stopped makes the probe answer 503 with the reason.
+             */
+            jobs: string;
             /** @description `sqlite` or `postgres`. */
             backend: string;
             /** @description `"current"`, or `"pending"` when migrations are waiting to run. */
@@ -6102,7 +6459,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream of `notification` events */
+            /** @description text/event-stream of `ready`, `notification`, `task` and `counts` events */
             200: {
                 headers: {
                     [name: string]: unknown;

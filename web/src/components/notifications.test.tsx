@@ -24,6 +24,14 @@ function note(id: number, overrides: Partial<Notification> = {}): Notification {
   };
 }
 
+/** The stream's `counts` data. */
+function counts(unread: number, total = 150) {
+  return {
+    unread,
+    balance: { credits: total, bonus_credits: 0, total, plan_included_credits: 150, plan: 'free', used_this_period: 0, period_start: null, period_end: null },
+  };
+}
+
 function list(items: Notification[]) {
   return jsonResponse(200, { success: true, count: items.length, next: null, previous: null, results: items, request_id: 'r' });
 }
@@ -113,11 +121,10 @@ describe('NotificationBell', () => {
     await waitFor(() => expect(screen.queryByTestId('unread-badge')).toBeNull());
   });
 
-  it('refreshes the count when the live stream announces a notification', async () => {
-    let unread = 0;
+  it('follows the live stream\'s counts: a notification changes the badge without asking for the count again', async () => {
     const stream = fakeSse();
     const fetchMock = routeFetch({
-      'GET /api/v1/notifications/unread_count/': () => jsonResponse(200, { success: true, data: { unread } }),
+      'GET /api/v1/notifications/unread_count/': () => jsonResponse(200, { success: true, data: { unread: 0 } }),
       'GET /api/v1/notifications/stream/': () => stream.response,
     });
     vi.stubGlobal('fetch', fetchMock);
@@ -125,10 +132,12 @@ describe('NotificationBell', () => {
     await screen.findByRole('button', { name: 'Notifications' });
     const stop = new AbortController();
     const running = runStream(queryClient, stop.signal);
-    act(() => stream.raw('event: ready\ndata: {}\n\n:\n\n'));
-    unread = 1;
+    act(() => stream.send('ready', counts(0)));
     act(() => stream.send('notification', note(9)));
+    act(() => stream.send('counts', counts(1)));
     expect(await screen.findByRole('button', { name: 'Notifications, 1 unread' })).toBeTruthy();
+    const asked = fetchMock.mock.calls.filter(([url]) => String(url).includes('unread_count')).length;
+    expect(asked).toBe(1);
     stop.abort();
     await running;
     expect(stream.cancelled).toBe(true);
@@ -170,16 +179,20 @@ describe('notification stream', () => {
       },
       staleMs: 60,
     });
-    // 1st: refused → retry. 2nd: ready (first connection: nothing to catch up), then the server closes.
+    // 1st: refused → retry. 2nd: ready with the counts (first connection: nothing to catch up), then the server
+    // closes.
     await waitFor(() => expect(opened).toBe(2));
-    streams[0]!.raw('event: ready\ndata: {}\n\n');
+    streams[0]!.send('ready', counts(0));
     await new Promise((r) => setTimeout(r, 5));
     expect(invalidate).not.toHaveBeenCalled();
+    expect(queryClient.getQueryData(['notifications', 'unread'])).toEqual({ unread: 0 });
     streams[0]!.close();
-    // 3rd: ready after a reconnect → catch up; then silence past the watchdog → reconnect.
+    // 3rd: ready after a reconnect → the lists catch up (the counts come with ready); then silence past the
+    // watchdog → reconnect.
     await waitFor(() => expect(opened).toBe(3));
-    streams[1]!.raw('event: ready\ndata: {}\n\n');
-    await waitFor(() => expect(invalidate).toHaveBeenCalledWith({ queryKey: ['notifications'] }));
+    streams[1]!.send('ready', counts(2));
+    await waitFor(() => expect(invalidate).toHaveBeenCalledWith({ queryKey: ['notifications', 'page'] }, { cancelRefetch: false }));
+    expect(queryClient.getQueryData(['notifications', 'unread'])).toEqual({ unread: 2 });
     await waitFor(() => expect(opened).toBe(4), { timeout: 1000 });
     expect(streams[1]!.cancelled).toBe(true);
     // Attempt counters: 0 after the refusal, reset by each ready.

@@ -154,7 +154,7 @@ function SiteSelectors({ showSector, className }: { showSector: boolean; classNa
   );
 }
 
-function CreditBadge() {
+export function CreditBadge() {
   const balance = useCreditBalance();
   const me = useMe();
   // The balance endpoint is the source; until it answers, the account from /me stands in.
@@ -170,11 +170,9 @@ function CreditBadge() {
       data-testid="credit-badge"
     >
       <CoinIcon size={15} className="text-amber-500" />
-      <span>{formatNumber(total)}</span>
-      <span className="sr-only">credits</span>
-      <span className="hidden text-zinc-400 sm:inline" aria-hidden="true">
-        credits
-      </span>
+      <span>{formatNumber(total)}</span>{' '}
+      {/* One word for sight and speech: hidden visually on phones, read out everywhere ("150 credits"). */}
+      <span className="sr-only text-zinc-400 sm:not-sr-only">credits</span>
     </Link>
   );
 }

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-q
 import { useEffect } from 'react';
 import { api } from '../api';
 import { isApiError, type Page } from '../api/client';
-import { queryKeys, refreshCredits, refreshNotifications } from '../api/queries';
+import { applyCounts, isLiveCounts, queryKeys, refreshCredits, refreshNotifications } from '../api/queries';
 import type { Notification } from '../api/types';
 import { readSse } from './sse';
 
@@ -30,12 +30,32 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+let streamLive = false;
 
 /**
- * Keeps the account's notification stream open while mounted: each `notification` event refreshes the bell
- * (count and list) and the credit badge; a dropped or silent connection reconnects with backoff, and a
- * reconnect catches up on what was missed meanwhile.
+ * Whether the notification stream is connected: while it is, the bell's count and the credit badge follow its
+ * `counts` events, and nothing else needs to ask for them.
+ */
+export function isNotificationStreamLive(): boolean {
+  return streamLive;
+}
+
+function applyCountsFrom(queryClient: QueryClient, data: string): boolean {
+  try {
+    const value = JSON.parse(data) as unknown;
+    if (!isLiveCounts(value)) return false;
+    applyCounts(queryClient, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Keeps the account's notification stream open while mounted: `ready` and `counts` events carry the unread count
+ * and the credit balance (put in the cache, no request), each `notification` event refreshes the open notification
+ * lists; a dropped or silent connection reconnects with backoff, and a reconnect catches up on what was missed
+ * meanwhile.
  */
 export function useNotificationStream(enabled = true) {
   const queryClient = useQueryClient();
@@ -73,23 +93,24 @@ export async function runStream(
         (event) => {
           if (event.event === 'ready') {
             failures = 0;
-            // Anything that arrived while disconnected has no event of its own.
-            if (connectedBefore) {
-              refreshNotifications(queryClient);
+            streamLive = true;
+            // `ready` carries the counts; the lists may have missed notifications while disconnected.
+            if (!applyCountsFrom(queryClient, event.data)) {
               refreshCredits(queryClient);
+              refreshNotifications(queryClient, { unread: true });
+            } else if (connectedBefore) {
+              refreshNotifications(queryClient);
             }
             connectedBefore = true;
+          } else if (event.event === 'counts') {
+            // After a notification or a finished task: the bell's count and the credit balance, as they are now.
+            applyCountsFrom(queryClient, event.data);
           } else if (event.event === 'notification') {
+            // The count comes in the `counts` event that follows; only the lists need asking again.
             refreshNotifications(queryClient);
+          } else if (event.event === 'resync') {
+            refreshNotifications(queryClient, { unread: true });
             refreshCredits(queryClient);
-          } else if (event.event === 'task') {
-            // The stream also carries the account's task changes: a finished task may have spent credits.
-            try {
-              const task = JSON.parse(event.data) as { status?: unknown };
-              if (typeof task.status === 'string' && TERMINAL.has(task.status)) refreshCredits(queryClient);
-            } catch {
-              // not ours to judge
-            }
           }
         },
         { signal: connection.signal, onActivity: alive },
@@ -100,6 +121,7 @@ export async function runStream(
       if (isApiError(error) && error.status === 401) return;
       // Anything else (network, 5xx, a silent connection the watchdog cut): reconnect below.
     } finally {
+      streamLive = false;
       clearTimeout(watchdog);
       signal.removeEventListener('abort', onStop);
       connection.abort();
@@ -137,7 +159,7 @@ function setUnread(queryClient: QueryClient, update: (n: number) => number) {
 
 export function useNotificationActions() {
   const queryClient = useQueryClient();
-  const settle = () => refreshNotifications(queryClient);
+  const settle = () => refreshNotifications(queryClient, { unread: true });
 
   const markRead = useMutation({
     mutationFn: (n: Notification) => api.post('/api/v1/notifications/{id}/read', { path: { id: n.id } }),
@@ -155,7 +177,9 @@ export function useNotificationActions() {
       patchPages(queryClient, (item) => ({ ...item, is_read: true }));
       setUnread(queryClient, () => 0);
     },
-    onSettled: settle,
+    // Done, nothing is unread: only the lists are asked again (a failure asks for the count too).
+    onSuccess: () => refreshNotifications(queryClient),
+    onError: settle,
   });
 
   const remove = useMutation({

@@ -75,9 +75,12 @@ describe('useTaskProgress', () => {
     expect(result.current.transport).toBe('done');
     expect(result.current.done).toBe(true);
     expect(onFinished).toHaveBeenCalledWith(succeeded);
-    // The credit badge and the bell are refreshed when the task ends.
-    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['billing', 'balance'] });
-    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['notifications'] });
+    // Without the notification stream, the credit badge and the bell are asked for when the task ends (sharing a
+    // request already in flight).
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['billing', 'balance'] }, { cancelRefetch: false });
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['notifications', 'page'] }, { cancelRefetch: false });
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: ['notifications', 'unread'] }, { cancelRefetch: false });
+    expect(invalidate).not.toHaveBeenCalledWith(expect.objectContaining({ queryKey: ['me'] }), expect.anything());
     await waitFor(() => expect(stream.cancelled).toBe(true));
     await new Promise((r) => setTimeout(r, 30));
     expect(net.count(GET)).toBe(0);

@@ -8,6 +8,7 @@ import { api } from '../api';
 import { isApiError, type ApiError } from '../api/client';
 import { refreshCredits, refreshNotifications } from '../api/queries';
 import type { Task, TaskStatus } from '../api/types';
+import { isNotificationStreamLive } from './notifications';
 import { isAbortError, readSse } from './sse';
 
 export const POLL_INTERVAL_MS = 2000;
@@ -125,11 +126,14 @@ export function useTaskProgress(
         finished = true;
         setTransport('done');
         controller.abort();
-        refreshCredits(queryClient);
-        refreshNotifications(queryClient);
-        // The server writes the task's notification just after the final state; the notifications stream
-        // announces it, and this second look covers a stream that is down.
-        setTimeout(() => refreshNotifications(queryClient), 1500);
+        // The notification stream brings the new balance and the task's notification (its `counts` and
+        // `notification` events); only without it are they asked for here, once now and once after the server
+        // has written the notification (just after the final state).
+        if (!isNotificationStreamLive()) {
+          refreshCredits(queryClient);
+          refreshNotifications(queryClient, { unread: true });
+          setTimeout(() => refreshNotifications(queryClient, { unread: true }), 1500);
+        }
         onFinished.current?.(next);
       }
     };

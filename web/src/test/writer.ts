@@ -34,6 +34,8 @@ export function makeContent(over: Partial<Content> = {}): Content {
     site_status: 'not_published',
     source: 'offline',
     review_note: '',
+    offline_draft: true,
+    warnings: [],
     created_at: '2026-11-25T00:00:00Z',
     updated_at: '2026-11-25T00:00:00Z',
     ...over,

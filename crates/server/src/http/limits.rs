@@ -72,7 +72,9 @@ impl Limit {
 }
 
 /// Every limit of SPEC.md §4: auth 20/min and strict auth 5/min (checked by the auth handlers), and per user the
-/// AI 10, image 15, write 60 and read 100 scopes (checked by [`per_user`] for every other API route).
+/// AI 10, image 15, write 60 and read scopes (checked by `throttle::per_user` for every other API route). Reads
+/// default to 600 rather than the spec's 100: the web app's own use would meet 100 (see
+/// `Config::read_rate_per_minute`).
 pub struct Limiters {
     /// Any auth endpoint, per client IP.
     pub auth_ip: Limit,

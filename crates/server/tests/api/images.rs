@@ -215,3 +215,119 @@ async fn a_slow_image_provider_fails_the_image_with_the_reason() {
     })
     .await;
 }
+
+/// The `<img …>` tags of some HTML with their byte offsets.
+fn img_tags(html: &str) -> Vec<(usize, String)> {
+    html.match_indices("<img ")
+        .map(|(at, _)| (at, html[at..at + html[at..].find('>').unwrap() + 1].to_owned()))
+        .collect()
+}
+
+fn attribute(tag: &str, name: &str) -> String {
+    let start = tag.find(&format!("{name}=\"")).unwrap_or_else(|| panic!("{name} in {tag}")) + name.len() + 2;
+    tag[start..start + tag[start..].find('"').unwrap()].to_owned()
+}
+
+/// The H2 headings of some HTML: (offset of `<h2>`, text).
+fn h2s(html: &str) -> Vec<(usize, String)> {
+    html.match_indices("<h2>")
+        .map(|(at, _)| (at, html[at + 4..at + html[at..].find("</h2>").unwrap()].to_owned()))
+        .collect()
+}
+
+async fn stored_html(app: &TestApp, content: i64) -> String {
+    use sea_orm::EntityTrait;
+    db::entities::content::Entity::find_by_id(content).one(&app.db).await.unwrap().unwrap().content_html
+}
+
+#[tokio::test]
+async fn in_article_images_are_placed_after_their_sections_once_with_alt_text() {
+    each_backend(|backend| async move {
+        let app = app(backend, None).await;
+        let t = app.tenant("images-inline@example.com").await;
+        let content = article(&app, &t).await;
+        app.run_action(&t.owner, "/api/v1/writer/content/generate_image_prompts/", &json!({"ids": [content]})).await;
+        let ids: Vec<i64> = images_of(&app, &t, content).await.iter().map(|i| i["id"].as_i64().unwrap()).collect();
+        let done = app.run_action(&t.owner, "/api/v1/writer/images/generate_images/", &json!({"ids": ids})).await;
+        assert_eq!(done["result"]["images_generated"], 3, "{done}");
+        let made = images_of(&app, &t, content).await;
+        let inline: Vec<&Value> = made.iter().filter(|i| i["image_type"] == "in_article").collect();
+        assert_eq!(inline.len(), 2);
+
+        let (_, answer) = app.as_user("GET", &format!("/api/v1/writer/content/{content}/"), &t.owner, None).await;
+        let html = answer["data"]["content_html"].as_str().unwrap().to_owned();
+        let tags = img_tags(&html);
+        assert_eq!(tags.len(), 2, "one <img> per in-article image, the featured one stays out of the body: {html}");
+        // Sections that are not the conclusion, in order: image n follows section n, before the next heading.
+        let headings = h2s(&html);
+        let sections: Vec<usize> = (0..headings.len()).filter(|&i| headings[i].1 != "Conclusion").collect();
+        for (n, img) in inline.iter().enumerate() {
+            let id = img["id"].as_i64().unwrap();
+            let path = format!("/api/v1/writer/images/{id}/file/");
+            let (at, tag) =
+                tags.iter().find(|(_, tag)| tag.contains(&path)).unwrap_or_else(|| panic!("{path} in {html}"));
+            let section = sections[n];
+            assert!(*at > headings[section].0, "image {n} comes after its section's heading");
+            assert!(headings.get(section + 1).is_none_or(|next| *at < next.0), "and before the next heading");
+            assert!(html[..*at].ends_with("<figure>"), "in a figure: {tag}");
+            let alt = attribute(tag, "alt");
+            assert!(alt.starts_with(&headings[section].1), "alt text names the section's subject: {alt}");
+            assert_eq!(attribute(tag, "width"), "1024");
+            // The answer's link is signed: it loads in a browser without credentials.
+            let src = attribute(tag, "src").replace("&amp;", "&");
+            assert!(src.starts_with(&format!("{path}?expires=")), "{src}");
+            let file = app.client.get(app.url(&src)).send().await.unwrap();
+            assert_eq!((file.status().as_u16(), file.headers()["content-type"].to_str().unwrap()), (200, "image/png"));
+        }
+        // What is stored (and exported, and read by a publisher) is the stable link, without a signature.
+        let stored = stored_html(&app, content).await;
+        assert_eq!(img_tags(&stored).len(), 2);
+        assert!(
+            !stored.contains("sig=")
+                && stored.contains(&format!("src=\"/api/v1/writer/images/{}/file/\"", inline[0]["id"]))
+        );
+        let (_, listed) = app.as_user("GET", "/api/v1/writer/content/", &t.owner, None).await;
+        assert!(listed["results"][0]["content_html"].as_str().unwrap().contains("/file/?expires="), "lists sign too");
+
+        // Drawing an image again keeps its one figure (the same link serves the new file).
+        let second = inline[1]["id"].as_i64().unwrap();
+        let done = app.run_action(&t.owner, &format!("/api/v1/writer/images/{second}/regenerate/"), &json!({})).await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+        let again = stored_html(&app, content).await;
+        assert_eq!(again.matches(&format!("/api/v1/writer/images/{second}/file/")).count(), 1, "{again}");
+        assert_eq!(again, stored, "nothing else changed");
+
+        // The editor saves what it was given (signed links): stored without signatures, answered signed again.
+        let edited = format!("<p>An editor's new opening.</p>{html}");
+        let (status, saved) = app
+            .as_user(
+                "PATCH",
+                &format!("/api/v1/writer/content/{content}/"),
+                &t.owner,
+                Some(&json!({"content_html": edited})),
+            )
+            .await;
+        assert_eq!(status, 200, "{saved}");
+        assert_eq!(img_tags(saved["data"]["content_html"].as_str().unwrap()).len(), 2);
+        assert!(saved["data"]["content_html"].as_str().unwrap().contains("/file/?expires="));
+        let stored = stored_html(&app, content).await;
+        assert!(
+            stored.starts_with("<p>An editor") && !stored.contains("sig=") && img_tags(&stored).len() == 2,
+            "{stored}"
+        );
+
+        // A link to an image of another article (or account) is never signed.
+        let foreign = format!("<p>x</p><img src=\"/api/v1/writer/images/{second}/file/\" alt=\"theirs\">");
+        let manual =
+            json!({"site_id": t.site_id, "sector_id": t.sector_ids[0], "title": "By hand", "content_html": foreign});
+        let (status, body) = app.as_user("POST", "/api/v1/writer/content/", &t.owner, Some(&manual)).await;
+        assert_eq!(status, 201, "{body}");
+        let html = body["data"]["content_html"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("src=\"/api/v1/writer/images/{second}/file/\"")) && !html.contains("sig="),
+            "{html}"
+        );
+        app.cleanup().await;
+    })
+    .await;
+}

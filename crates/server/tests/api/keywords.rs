@@ -479,3 +479,47 @@ async fn pages_from_remembered_anchors_match_the_full_ordering() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_import_without_intents_reads_them_from_the_wording() {
+    each_backend(|backend| async move {
+        let app = spawn_app(backend).await;
+        let t = app.tenant("kw-intent@example.com").await;
+        let sector = t.sector_ids[0];
+        let file = "keyword,volume\nbest espresso machine,900\ncheap espresso machine,500\nbuy espresso beans,400\n\
+                    how to descale an espresso machine,300\nespresso machine vs moka pot,200\nespresso machine,1000\n";
+        let (status, preview) = import_raw(&app, &t, sector, file, "&dry_run=true").await;
+        assert_eq!((status, preview["data"]["intents_inferred"].as_u64()), (200, Some(6)), "{preview}");
+        let (status, report) = import_raw(&app, &t, sector, file, "").await;
+        assert_eq!((status, report["data"]["created"].as_u64()), (200, Some(6)), "{report}");
+        let (_, list) = app.as_user("GET", &format!("{LIST}?sector_id={sector}&page_size=50"), &t.owner, None).await;
+        let intent_of = |keyword: &str| {
+            list["results"].as_array().unwrap().iter().find(|k| k["keyword"] == keyword).unwrap()["intent"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(intent_of("best espresso machine"), "commercial");
+        assert_eq!(intent_of("espresso machine vs moka pot"), "commercial");
+        assert_eq!(intent_of("cheap espresso machine"), "transactional");
+        assert_eq!(intent_of("buy espresso beans"), "transactional");
+        assert_eq!(intent_of("how to descale an espresso machine"), "informational");
+        assert_eq!(intent_of("espresso machine"), "informational", "a bare topic");
+
+        // A file's own intents win; an empty cell is read from the wording too.
+        let file = "keyword,intent\nbest grinder,informational\ncheap grinder,\n";
+        let (_, report) = import_raw(&app, &t, t.sector_ids[1], file, "").await;
+        assert_eq!(report["data"]["intents_inferred"], 1, "{report}");
+        let (_, list) = app.as_user("GET", &format!("{LIST}?sector_id={}", t.sector_ids[1]), &t.owner, None).await;
+        let intents: Vec<(String, String)> = list["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| (k["keyword"].as_str().unwrap().to_owned(), k["intent"].as_str().unwrap().to_owned()))
+            .collect();
+        assert!(intents.contains(&("best grinder".into(), "informational".into())), "{intents:?}");
+        assert!(intents.contains(&("cheap grinder".into(), "transactional".into())), "{intents:?}");
+        app.cleanup().await;
+    })
+    .await;
+}

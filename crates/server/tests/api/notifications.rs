@@ -84,6 +84,12 @@ async fn the_stream_carries_only_the_callers_account() {
     while !seen.contains("event: ready") {
         seen.push_str(&next_chunk().await);
     }
+    // `ready` carries what the bell and the credit badge show, so the app need not ask for them.
+    let ready = seen.lines().find(|l| l.starts_with("data:")).unwrap_or_default().trim_start_matches("data:").trim();
+    let ready: serde_json::Value = serde_json::from_str(ready).unwrap();
+    assert_eq!(ready["unread"], 0, "{seen}");
+    let (_, balance) = app.as_user("GET", "/api/v1/billing/credits/balance/", &owner, None).await;
+    assert_eq!(ready["balance"], balance["data"], "the balance as its endpoint answers it");
     // The server's own hub: notifications made through the running app's state reach the stream.
     let state_events = app.events().clone();
     service::create(&app.db, &state_events, note(other.account_id, "low_credits", "warning", "Not yours"))
@@ -98,5 +104,15 @@ async fn the_stream_carries_only_the_callers_account() {
     }
     assert!(received.contains("\"title\":\"Yours\""), "{received}");
     assert!(!received.contains("Not yours"), "{received}");
+    // Then the new counts: one unread now.
+    while !received.contains("event: counts")
+        || !received.split("event: counts").nth(1).unwrap_or_default().contains("\n\n")
+    {
+        received.push_str(&next_chunk().await);
+    }
+    let counts = received.split("event: counts").nth(1).unwrap().lines().find(|l| l.starts_with("data:")).unwrap();
+    let counts: serde_json::Value = serde_json::from_str(counts.trim_start_matches("data:").trim()).unwrap();
+    assert_eq!(counts["unread"], 1, "{received}");
+    assert!(counts["balance"]["total"].is_i64(), "{received}");
     app.cleanup().await;
 }

@@ -104,8 +104,14 @@ async fn offline_articles_follow_the_outline_and_move_through_review() {
         let (_, body) = app.as_user("POST", &format!("{base}/reject/"), &t.owner, Some(&json!({"reason": "Add sources"}))).await;
         assert_eq!((body["data"]["status"].as_str(), body["data"]["review_note"].as_str()), (Some("draft"), Some("Add sources")));
         app.as_user("POST", &format!("{base}/submit_review/"), &t.owner, None).await;
+        assert_eq!(article["offline_draft"], true, "an offline draft carrying its note");
         let (_, body) = app.as_user("POST", &format!("{base}/approve/"), &t.owner, Some(&json!({"reason": "Good"}))).await;
         assert_eq!(body["data"]["status"], "approved");
+        // Approving it warns: the note is still in the body, it needs rewriting before it is published.
+        assert_eq!(body["data"]["offline_draft"], true);
+        let warnings = body["data"]["warnings"].as_array().unwrap();
+        assert!(warnings.len() == 1 && warnings[0].as_str().unwrap().contains("offline draft"), "{body}");
+        assert!(body["data"]["content_html"].as_str().unwrap().contains("Offline draft:"), "the note stays");
         let (_, approved) = app.as_user("GET", "/api/v1/writer/content/?status=approved", &t.owner, None).await;
         assert_eq!(approved["count"], 1);
 
@@ -116,6 +122,7 @@ async fn offline_articles_follow_the_outline_and_move_through_review() {
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["content_html"], "<p>Three short words</p>");
         assert_eq!(body["data"]["word_count"], 3);
+        assert_eq!(body["data"]["offline_draft"], false, "rewritten: the note is gone");
         let (status, body) = app.as_user("PATCH", &format!("{base}/"), &t.owner, Some(&json!({"meta_title": "x".repeat(61)}))).await;
         assert_eq!((status, body["errors"]["meta_title"].is_array()), (400, true));
 
@@ -159,16 +166,19 @@ async fn a_model_article_is_checked_sanitised_and_saved_once() {
         let (status, _) = app.as_user("PUT", "/api/v1/writer/settings/", &t.owner, Some(&json!({"tone": "playful", "extra_instructions": "Mention our newsletter."}))).await;
         assert_eq!(status, 200);
 
+        let mut no_text = article_reply("Compost Bins Explained");
+        no_text["content"] = json!("<p>Too short.</p>");
+        Mock::given(method("POST")).and(path("/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(chat_reply(&no_text.to_string())))
+            .up_to_n_times(2).mount(&mock).await;
+        // A meta title over 60 characters is shortened at a word boundary, not worth another call.
         Mock::given(method("POST")).and(path("/chat/completions"))
             .respond_with(ResponseTemplate::new(200).set_body_json(chat_reply(&article_reply(&"Far too long meta title ".repeat(4)).to_string())))
-            .up_to_n_times(2).mount(&mock).await;
-        Mock::given(method("POST")).and(path("/chat/completions"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(chat_reply(&article_reply("Compost Bins Explained").to_string())))
             .mount(&mock).await;
         let before = balance(&app, &t.owner).await;
         let failed = app.run_action(&t.owner, "/api/v1/writer/tasks/auto_generate_content/", &json!({"ids": tasks})).await;
         assert_eq!((failed["status"].as_str(), failed["error_code"].as_str()), (Some("failed"), Some("PARSE_ERROR")), "{failed}");
-        assert!(failed["error"].as_str().unwrap().contains("meta_title"), "{failed}");
+        assert!(failed["error"].as_str().unwrap().contains("content has almost no text"), "{failed}");
         let (_, list) = app.as_user("GET", "/api/v1/writer/content/", &t.owner, None).await;
         assert_eq!(list["count"], 0, "nothing saved");
         let (_, task) = app.as_user("GET", &format!("/api/v1/writer/tasks/{}/", tasks[0]), &t.owner, None).await;
@@ -177,6 +187,7 @@ async fn a_model_article_is_checked_sanitised_and_saved_once() {
 
         let done = app.run_action(&t.owner, "/api/v1/writer/tasks/auto_generate_content/", &json!({"ids": tasks})).await;
         assert_eq!(done["status"], "succeeded", "{done}");
+        assert_eq!(mock.received_requests().await.unwrap().len(), 3, "no repair request for a long meta title");
         let sent: Value = serde_json::from_slice(&mock.received_requests().await.unwrap().last().unwrap().body).unwrap();
         let prompt = sent["messages"].to_string();
         for section in ideas[0]["outline"].as_array().unwrap() {
@@ -187,6 +198,7 @@ async fn a_model_article_is_checked_sanitised_and_saved_once() {
         let article = &list["results"][0];
         let body = article["content_html"].as_str().unwrap();
         assert!(!body.contains("<script") && !body.contains("onmouseover") && !body.contains("<h1"), "{body}");
+        assert_eq!(article["meta_title"], "Far too long meta title Far too long meta title Far too long");
         assert_eq!((article["source"].as_str(), article["word_count"].as_i64()), (Some("ai"), Some(2 + 5 + 1 + 120)));
         let (_, taxonomies) = app.as_user("GET", &format!("/api/v1/writer/taxonomies/?site_id={}", t.site_id), &t.owner, None).await;
         let names: Vec<(&str, &str)> = taxonomies["results"].as_array().unwrap().iter().map(|x| (x["name"].as_str().unwrap(), x["taxonomy_type"].as_str().unwrap())).collect();

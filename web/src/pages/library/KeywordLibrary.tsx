@@ -33,7 +33,7 @@ export async function addSeedsToSectors(
     entry.ids.push(row.id);
     bySector.set(sector.id, entry);
   }
-  const total = { total_rows: 0, created: 0, restored: 0, existing: 0, duplicates: 0 };
+  const total = { total_rows: 0, created: 0, restored: 0, existing: 0, duplicates: 0, intents_inferred: 0 };
   const names: string[] = [];
   for (const { sector, ids } of bySector.values()) {
     const r = await api.post('/api/v1/planner/keywords/bulk_add_from_seed', {

@@ -36,6 +36,7 @@ const report = (over: Partial<ImportReport> = {}): ImportReport => ({
   restored: 0,
   existing: 0,
   duplicates: 0,
+  intents_inferred: 0,
   errors: [],
   dry_run: false,
   ...over,

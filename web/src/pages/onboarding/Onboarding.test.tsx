@@ -107,4 +107,18 @@ describe('Onboarding wizard', () => {
     expect(screen.getByTestId('summary-keywords').textContent).toBe('Later');
     expect(fetchMock.mock.calls.some(([input]) => String(input).includes('bulk_add_from_seed'))).toBe(false);
   });
+
+  it('draws the stepper as four steps with connectors that share the space equally', async () => {
+    vi.stubGlobal('fetch', server());
+    renderWithProviders(<Onboarding />, { route: '/onboarding' });
+    const stepper = await screen.findByRole('list', { name: 'Setup progress' });
+    // Screen readers hear four steps (the connectors are hidden from them).
+    const steps = within(stepper).getAllByRole('listitem');
+    expect(steps.map((li) => li.textContent)).toEqual(['1Add a site(current)', '2Connect WordPress', '3Add keywords', '4Summary']);
+    const connectors = screen.getAllByTestId('stepper-connector');
+    expect(connectors).toHaveLength(3);
+    // Equal shares: the connectors grow from nothing alike, the steps keep their own width.
+    for (const c of connectors) expect(c.className).toMatch(/\bflex-1\b.*\bbasis-0\b/);
+    for (const li of steps) expect(li.className).toMatch(/\bflex-none\b/);
+  });
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMe } from '../../api/queries';
 import { CheckIcon, GlobeIcon, PlugIcon, SparkIcon, TagIcon } from '../../components/icons';
@@ -16,6 +16,10 @@ const STEPS = [
   { key: 'done', label: 'Summary', icon: SparkIcon },
 ] as const;
 
+/**
+ * The steps with a connector between each two. The steps keep their own width and the connectors share what is
+ * left equally, so every connector has the same length whatever the labels' lengths.
+ */
 function Stepper({ current }: { current: number }) {
   return (
     <ol className="flex items-center gap-2 sm:gap-3" aria-label="Setup progress">
@@ -23,34 +27,37 @@ function Stepper({ current }: { current: number }) {
         const done = index < current;
         const active = index === current;
         return (
-          <li
-            key={step.key}
-            className="flex flex-1 items-center gap-2 last:flex-none sm:gap-3"
-            aria-current={active ? 'step' : undefined}
-          >
-            <span
-              className={cx(
-                'flex size-7 shrink-0 items-center justify-center rounded-full text-xs font-semibold',
-                done && 'bg-accent-600 text-white dark:bg-accent-500',
-                active && 'bg-white text-accent-700 ring-2 ring-accent-600 dark:bg-zinc-900 dark:text-accent-300 dark:ring-accent-400',
-                !done && !active && 'bg-zinc-200 text-zinc-500 dark:bg-zinc-800 dark:text-zinc-400',
-              )}
-            >
-              {done ? <CheckIcon size={14} /> : index + 1}
-            </span>
-            <span
-              className={cx(
-                'hidden text-sm whitespace-nowrap sm:block',
-                active ? 'font-medium text-zinc-900 dark:text-zinc-100' : 'text-zinc-500 dark:text-zinc-400',
-              )}
-            >
-              {step.label}
-            </span>
-            {index < STEPS.length - 1 && (
-              <span className="h-px min-w-3 flex-1 bg-zinc-200 dark:bg-zinc-800" aria-hidden="true" />
+          <Fragment key={step.key}>
+            {index > 0 && (
+              <li
+                role="presentation"
+                aria-hidden="true"
+                className="h-px min-w-3 flex-1 basis-0 bg-zinc-200 dark:bg-zinc-800"
+                data-testid="stepper-connector"
+              />
             )}
-            <span className="sr-only">{done ? '(done)' : active ? '(current)' : ''}</span>
-          </li>
+            <li className="flex flex-none items-center gap-2 sm:gap-3" aria-current={active ? 'step' : undefined}>
+              <span
+                className={cx(
+                  'flex size-7 shrink-0 items-center justify-center rounded-full text-xs font-semibold',
+                  done && 'bg-accent-600 text-white dark:bg-accent-500',
+                  active && 'bg-white text-accent-700 ring-2 ring-accent-600 dark:bg-zinc-900 dark:text-accent-300 dark:ring-accent-400',
+                  !done && !active && 'bg-zinc-200 text-zinc-500 dark:bg-zinc-800 dark:text-zinc-400',
+                )}
+              >
+                {done ? <CheckIcon size={14} /> : index + 1}
+              </span>
+              <span
+                className={cx(
+                  'hidden text-sm whitespace-nowrap sm:block',
+                  active ? 'font-medium text-zinc-900 dark:text-zinc-100' : 'text-zinc-500 dark:text-zinc-400',
+                )}
+              >
+                {step.label}
+              </span>
+              <span className="sr-only">{done ? '(done)' : active ? '(current)' : ''}</span>
+            </li>
+          </Fragment>
         );
       })}
     </ol>

@@ -5,7 +5,7 @@ import type { ImportReport, Sector } from '../../api/types';
 import { useAuthStore } from '../../stores/auth';
 import { jsonResponse, renderWithProviders, routeFetch } from '../../test/render';
 import { envelope } from '../../test/sse';
-import { ImportKeywordsModal, rowErrorsFromFields } from './ImportKeywordsModal';
+import { ImportKeywordsModal, alreadyThere, inferredIntents, rowErrorsFromFields } from './ImportKeywordsModal';
 
 const SECTORS: Sector[] = [
   { id: 10, site_id: 1, industry_sector_id: 1, name: 'Mental Health', slug: 'mental-health', description: '', is_active: true, created_at: '' },
@@ -18,6 +18,7 @@ const report = (over: Partial<ImportReport> = {}): ImportReport => ({
   restored: 0,
   existing: 0,
   duplicates: 0,
+  intents_inferred: 0,
   errors: [],
   dry_run: true,
   ...over,
@@ -184,5 +185,20 @@ describe('rowErrorsFromFields', () => {
       { line: 3, column: null, message: 'Too many columns.' },
       { line: 12, column: 'volume', message: 'Bad volume.' },
     ]);
+  });
+});
+
+describe('import wording', () => {
+  it('agrees in number with the keywords already there', () => {
+    expect(alreadyThere(1)).toBe('1 keyword is already there and stays as it is.');
+    expect(alreadyThere(3)).toBe('3 keywords are already there and stay as they are.');
+  });
+
+  it('says when intents were read from the wording', () => {
+    expect(inferredIntents(6, 6)).toBe(
+      'The file gives no intents: they are read from the wording (“best …” commercial, “cheap …” transactional, otherwise informational).',
+    );
+    expect(inferredIntents(1, 6)).toMatch(/^1 row has no intent: its intent is read from the wording/);
+    expect(inferredIntents(2, 6)).toMatch(/^2 rows have no intent: their intents are read from the wording/);
   });
 });

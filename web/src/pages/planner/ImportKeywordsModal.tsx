@@ -11,6 +11,24 @@ import { Alert, Button, ErrorAlert, Field, Select, cx, formatNumber } from '../.
 import { plural } from './shared';
 
 /** The 422 answer keys its rows as "line 3: volume"; back to rows. */
+/** "1 keyword is already there and stays as it is." / "3 keywords are already there and stay as they are." */
+export function alreadyThere(n: number): string {
+  return n === 1
+    ? '1 keyword is already there and stays as it is.'
+    : `${plural(n, 'keyword')} are already there and stay as they are.`;
+}
+
+/** Why the intents of a file without them are not all informational. */
+export function inferredIntents(n: number, rows: number): string {
+  const which =
+    n >= rows
+      ? 'The file gives no intents: they are'
+      : n === 1
+        ? '1 row has no intent: its intent is'
+        : `${plural(n, 'row')} have no intent: their intents are`;
+  return `${which} read from the wording (“best …” commercial, “cheap …” transactional, otherwise informational).`;
+}
+
 export function rowErrorsFromFields(fieldErrors: Record<string, string[]>): RowError[] {
   const rows: RowError[] = [];
   for (const [key, messages] of Object.entries(fieldErrors)) {
@@ -231,7 +249,8 @@ export function ImportKeywordsModal({
           ) : toAdd > 0 ? (
             <Alert tone="success">
               Ready: {plural(toAdd, 'keyword')} will be added to {sector?.name}.
-              {preview.existing > 0 && ` ${plural(preview.existing, 'keyword')} already there will be left as they are.`}
+              {preview.existing > 0 && ` ${alreadyThere(preview.existing)}`}
+              {preview.intents_inferred > 0 && ` ${inferredIntents(preview.intents_inferred, preview.total_rows - rowErrors.length)}`}
             </Alert>
           ) : (
             <Alert tone="info">Every keyword in this file is already in {sector?.name}.</Alert>

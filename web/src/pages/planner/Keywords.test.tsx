@@ -163,6 +163,23 @@ describe('Planner → Keywords', () => {
     await waitFor(() => expect(bodyOf(fetchMock, 'POST /api/v1/planner/keywords/auto_cluster/')).toEqual({ sector_id: 10 }));
   });
 
+  it('with all sectors shown, offers the sector to auto-cluster beside the button', async () => {
+    useUiStore.setState({ siteId: 1, sectorBySite: {} });
+    const fetchMock = server({
+      'POST /api/v1/planner/keywords/auto_cluster/': () =>
+        jsonResponse(202, { success: true, data: makeTask({ id: 9, kind: 'auto_cluster', status: 'succeeded' }), request_id: 'r' }),
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    renderWithProviders(<KeywordsPage />);
+    const hint = await screen.findByTestId('next-action');
+    await waitFor(() => expect(hint.textContent).toMatch(/2 keywords not clustered across the sectors/));
+    const choice = within(hint).getByRole('combobox', { name: 'Sector to auto-cluster' }) as HTMLSelectElement;
+    expect(choice.value).toBe('10');
+    fireEvent.change(choice, { target: { value: '11' } });
+    await userEvent.click(within(hint).getByRole('button', { name: 'Auto-cluster' }));
+    await waitFor(() => expect(bodyOf(fetchMock, 'POST /api/v1/planner/keywords/auto_cluster/')).toEqual({ sector_id: 11 }));
+  });
+
   it('filters through the API and offers to clear filters that match nothing', async () => {
     const fetchMock = server();
     vi.stubGlobal('fetch', fetchMock);

@@ -155,6 +155,9 @@ function KeywordsBody({ ps }: { ps: PlannerScope }) {
   const [editing, setEditing] = useState<Keyword | null>(null);
   const [deleting, setDeleting] = useState<{ rows: Keyword[]; done: () => void } | null>(null);
   const [running, setRunning] = useState<Task | null>(null);
+  // The sector the "Auto-cluster" hint clusters: the header's, else the one picked beside the button.
+  const [clusterSector, setClusterSector] = useState<number | null>(null);
+  const clusterSectorId = ps.sector?.id ?? (ps.sectors.some((s) => s.id === clusterSector) ? clusterSector : (ps.sectors[0]?.id ?? null));
   const tableQuery = useRef<TableQuery & Record<string, unknown>>({ page: 1, page_size: 25 });
 
   const options = useKeywordFilterOptions(scope);
@@ -328,23 +331,39 @@ function KeywordsBody({ ps }: { ps: PlannerScope }) {
         <NextAction
           testId="next-action"
           action={
-            ps.sector ? (
+            <>
+              {/* Clustering works one sector at a time: with all sectors shown, the sector is chosen right here. */}
+              {!ps.sector && (
+                <Select
+                  aria-label="Sector to auto-cluster"
+                  value={clusterSectorId ?? ''}
+                  onChange={(e) => setClusterSector(Number(e.target.value) || null)}
+                  className="h-8 w-auto max-w-48 py-0 text-[13px]"
+                  data-testid="cluster-sector"
+                >
+                  {ps.sectors.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {s.name}
+                    </option>
+                  ))}
+                </Select>
+              )}
               <span title={editHint} className="inline-flex">
                 <Button
                   size="sm"
                   variant="primary"
-                  disabled={!canEdit}
+                  disabled={!canEdit || clusterSectorId === null}
                   loading={cluster.isPending && !cluster.variables?.ids}
-                  onClick={() => cluster.mutate({ sector_id: ps.sector!.id })}
+                  onClick={() => clusterSectorId !== null && cluster.mutate({ sector_id: clusterSectorId })}
                 >
                   <ClusterIcon size={15} /> Auto-cluster
                 </Button>
               </span>
-            ) : undefined
+            </>
           }
         >
           <strong>{plural(newCount, 'keyword')}</strong> not clustered
-          {ps.sector ? ` in ${ps.sector.name}.` : '. Choose a sector in the header to auto-cluster them.'}
+          {ps.sector ? ` in ${ps.sector.name}.` : ' across the sectors. Clustering works one sector at a time: choose which.'}
         </NextAction>
       )}
       {totalCount > 0 && newCount === 0 && !unclustered.isLoading && (

@@ -7,7 +7,7 @@ import { useAuthStore } from '../../stores/auth';
 import { useToastStore } from '../../stores/toast';
 import { jsonResponse, renderWithProviders } from '../../test/render';
 import { envelope } from '../../test/sse';
-import { bodyOf, callsTo, makeContent, makeValidation, writerServer } from '../../test/writer';
+import { bodyOf, callsTo, makeContent, makeGroup, makeImage, makeValidation, writerServer } from '../../test/writer';
 import ContentEditorPage from './ContentEditor';
 import { countState } from './editorParts';
 
@@ -150,13 +150,61 @@ describe('Writer → editor', () => {
     vi.stubGlobal('fetch', fetchMock);
     renderEditor();
     fireEvent.change(await screen.findByLabelText('Meta description'), { target: { value: 'Longer.' } });
-    await userEvent.click(screen.getByRole('button', { name: 'Save and submit for review' }));
+    // No images yet: the next step is to describe them (in sight at the top), and the draft would move to review by
+    // itself once they are made; submitting now says it skips them.
+    const next = await screen.findByTestId('editor-next-images');
+    expect(next.textContent).toMatch(/Once they are made, the draft moves to Review by itself\./);
+    expect(within(next).getByRole('button', { name: 'Generate image prompts' })).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Save and submit now, without images' }));
     await waitFor(() => expect(callsTo(fetchMock, 'POST /api/v1/writer/content/5/submit_review/')).toBe(1));
     expect(bodyOf(fetchMock, 'PATCH /api/v1/writer/content/5/')).toEqual({ meta_description: 'Longer.' });
     // In review, the editor offers the review decisions instead.
     expect(await screen.findByRole('button', { name: 'Approve' })).toBeTruthy();
     expect(screen.getByText('In review')).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Submit for review/ })).toBeNull();
+  });
+
+  it('offers "Submit for review" plainly once the images are made; the in-article images show in the preview', async () => {
+    const html =
+      '<p>Meditation for anxiety helps.</p><h2>Why it works</h2><p>Breathing.</p>' +
+      '<figure><img src="/api/v1/writer/images/2/file/?expires=9&amp;sig=ab" alt="A calm person breathing" width="1024" height="1024"></figure>' +
+      '<h2>How to start</h2><p>Sit.</p>';
+    const made = (id: number, type: string) =>
+      makeImage({ id, image_type: type, position: id - 1, status: 'generated', file_url: `/api/v1/writer/images/${id}/file/?sig=x`, width: 1024, height: 1024 });
+    const content = makeContent({ content_html: html });
+    const { fetchMock } = editorServer(content, {
+      'GET /api/v1/writer/images/content_images/': () => envelope([makeGroup(content, made(1, 'featured'), [made(2, 'in_article')])]),
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    renderEditor();
+    expect(await screen.findByRole('button', { name: 'Submit for review' })).toBeTruthy();
+    expect(screen.queryByTestId('editor-next-images')).toBeNull();
+    const preview = screen.getByTestId('article-preview');
+    const img = within(preview).getByRole('img', { name: 'A calm person breathing' });
+    expect(img.getAttribute('src')).toBe('/api/v1/writer/images/2/file/?expires=9&sig=ab');
+    expect(img.closest('figure')?.previousElementSibling?.textContent).toBe('Breathing.');
+  });
+
+  it('warns before and after approving an offline draft', async () => {
+    const { fetchMock, state } = editorServer(makeContent({ status: 'review' }), {
+      'POST /api/v1/writer/content/5/approve/': () => {
+        state.content = makeContent({ status: 'approved', warnings: ['Approved, but this is still an offline draft: rewrite it.'] });
+        return envelope(state.content);
+      },
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    renderEditor();
+    await userEvent.click(await screen.findByRole('button', { name: 'Approve' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Approve this article?' });
+    expect(within(dialog).getByText('This is still an offline draft')).toBeTruthy();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Approve' }));
+    await waitFor(() =>
+      expect(useToastStore.getState().toasts.map((t) => t.message)).toEqual([
+        'Approved “Meditation for anxiety: a guide”.',
+        'Approved, but this is still an offline draft: rewrite it.',
+      ]),
+    );
+    expect(await screen.findByText('Still an offline draft')).toBeTruthy();
   });
 
   it('says when the article is gone', async () => {

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api';
 import { isApiError } from '../../api/client';
-import type { Content, ContentPatch } from '../../api/types';
+import type { Content, ContentImages, ContentPatch } from '../../api/types';
 import {
   META_DESCRIPTION_MAX,
   META_DESCRIPTION_MIN,
@@ -38,7 +38,7 @@ import {
 } from '../../components/ui';
 import { countWords } from '../../lib/sanitizeHtml';
 import { toast } from '../../stores/toast';
-import { OfflineBadge, useCanEdit } from '../planner/shared';
+import { NextAction, OfflineBadge, TaskStartError, useCanEdit } from '../planner/shared';
 import { ArticlePreview, CountedField, TaxonomyList, ValidationPanel, charCount } from './editorParts';
 import { ContentStatusBadge, LIST_OF_STATUS, ReviewDialog, useGenerateImagePrompts, useGenerateImages, useSubmitForReview } from './shared';
 
@@ -90,15 +90,70 @@ function localErrors(f: EditorForm): Partial<Record<keyof EditorForm, string>> {
   return errors;
 }
 
-function ImagesCard({ content, canEdit }: { content: Content; canEdit: boolean }) {
+/** Where the article's images stand: none described yet, some waiting to be made, or all made. */
+export function imageProgress(group: ContentImages | undefined) {
+  const all = group ? [...(group.featured ? [group.featured] : []), ...group.in_article] : [];
+  const toMake = all.filter((i) => i.status !== 'generated');
+  return {
+    all,
+    toMake,
+    generated: all.length - toMake.length,
+    failed: all.filter((i) => i.status === 'failed').length,
+    complete: all.length > 0 && toMake.length === 0,
+  };
+}
+
+/**
+ * The article's next step with its images, at the top of the editor (in sight without scrolling): describe them,
+ * then make them. A draft moves to review by itself once they are all made, which this says.
+ */
+function ImagesNextStep({ content, canEdit }: { content: Content; canEdit: boolean }) {
   const images = useContentImages([content.id]);
   const prompts = useGenerateImagePrompts();
   const make = useGenerateImages();
+  if (!canEdit || images.isLoading || images.isError) return null;
+  const { all, toMake } = imageProgress(images.data?.[0]);
+  const draft = content.status === 'draft';
+  const afterwards = draft ? ' Once they are made, the draft moves to Review by itself.' : '';
+  if (all.length > 0 && toMake.length === 0) return null;
+  return (
+    <>
+      {all.length === 0 ? (
+        <NextAction
+          testId="editor-next-images"
+          action={
+            <Button size="sm" variant="primary" loading={prompts.pending} disabled={make.pending} onClick={() => prompts.start([content.id])}>
+              <ImageIcon size={15} /> Generate image prompts
+            </Button>
+          }
+        >
+          <strong>Next: images.</strong> Describe a featured image and the in-article ones (placed after their
+          sections).{afterwards}
+        </NextAction>
+      ) : (
+        <NextAction
+          testId="editor-next-images"
+          action={
+            <Button size="sm" variant="primary" loading={make.pending} disabled={prompts.pending} onClick={() => make.start(toMake.map((i) => i.id))}>
+              <ImageIcon size={15} /> Generate {toMake.length === 1 ? 'the image' : `${toMake.length} images`}
+            </Button>
+          }
+        >
+          <strong>{toMake.length === 1 ? '1 image' : `${toMake.length} images`}</strong> described and waiting to be made.
+          {afterwards}
+        </NextAction>
+      )}
+      <TaskStartError error={prompts.error ?? make.error} className="mb-4" />
+      {prompts.modal}
+      {make.modal}
+    </>
+  );
+}
+
+function ImagesCard({ content }: { content: Content }) {
+  const images = useContentImages([content.id]);
   const group = images.data?.[0];
-  const all = group ? [...(group.featured ? [group.featured] : []), ...group.in_article] : [];
-  const generated = all.filter((i) => i.status === 'generated');
-  const toMake = all.filter((i) => i.status !== 'generated');
-  const failed = all.filter((i) => i.status === 'failed').length;
+  const { all, generated, failed } = imageProgress(group);
   const featured = group?.featured?.status === 'generated' ? group.featured : null;
   return (
     <section
@@ -116,34 +171,22 @@ function ImagesCard({ content, canEdit }: { content: Content; canEdit: boolean }
       <div className="space-y-3 px-4 py-3 text-[13px] text-zinc-600 dark:text-zinc-300">
         {images.isLoading ? (
           <p className="text-zinc-500">Loading…</p>
+        ) : images.isError ? (
+          <ErrorAlert error={images.error} />
         ) : all.length === 0 ? (
-          <>
-            <p>No images yet: describe a featured image and the in-article ones first.</p>
-            {canEdit && (
-              <Button size="sm" loading={prompts.pending} onClick={() => prompts.start([content.id])}>
-                <ImageIcon size={14} /> Generate image prompts
-              </Button>
-            )}
-          </>
+          <p>No images yet.</p>
         ) : (
           <>
             {featured?.file_url && (
               <img src={featured.file_url} alt={featured.prompt} className="aspect-[3/2] w-full rounded-md object-cover" />
             )}
             <p>
-              {generated.length} of {all.length} made{failed > 0 ? `, ${failed} failed` : ''}.
+              {generated} of {all.length} made{failed > 0 ? `, ${failed} failed` : ''}. The featured image goes with the
+              article; the in-article ones are in its text, after their sections.
             </p>
-            {canEdit && toMake.length > 0 && (
-              <Button size="sm" loading={make.pending} onClick={() => make.start(toMake.map((i) => i.id))}>
-                <ImageIcon size={14} /> Generate {toMake.length === 1 ? 'the image' : `${toMake.length} images`}
-              </Button>
-            )}
           </>
         )}
-        <ErrorAlert error={prompts.error ?? make.error} />
       </div>
-      {prompts.modal}
-      {make.modal}
     </section>
   );
 }
@@ -159,6 +202,9 @@ function Editor({ content }: { content: Content }) {
   const validation = useValidation(content.id);
   const taxonomies = useContentTaxonomies(content.id);
   const submitReview = useSubmitForReview();
+  const images = useContentImages([content.id]);
+  // Until its images are made a draft waits for them (it moves to review by itself); sending it now skips them.
+  const imagesDone = images.isError || imageProgress(images.data?.[0]).complete;
 
   const patch = patchOf(base, form);
   const dirty = Object.keys(patch).length > 0;
@@ -266,8 +312,20 @@ function Editor({ content }: { content: Content }) {
                 Save
               </Button>
               {base.status === 'draft' && (
-                <Button variant="primary" onClick={() => void sendToReview()} loading={submitReview.isPending}>
-                  <SendIcon size={15} /> {dirty ? 'Save and submit for review' : 'Submit for review'}
+                <Button
+                  variant={imagesDone ? 'primary' : 'secondary'}
+                  onClick={() => void sendToReview()}
+                  loading={submitReview.isPending}
+                  title={imagesDone ? undefined : 'The draft moves to Review by itself once its images are made; this sends it now, without them.'}
+                >
+                  <SendIcon size={15} />{' '}
+                  {imagesDone
+                    ? dirty
+                      ? 'Save and submit for review'
+                      : 'Submit for review'
+                    : dirty
+                      ? 'Save and submit now, without images'
+                      : 'Submit now, without images'}
                 </Button>
               )}
               {base.status === 'review' && (
@@ -285,6 +343,13 @@ function Editor({ content }: { content: Content }) {
         </div>
       </div>
 
+      <ImagesNextStep content={base} canEdit={canEdit} />
+      {base.offline_draft && base.status !== 'draft' && (
+        <Alert tone="warning" title="Still an offline draft" className="mb-4">
+          The built-in offline provider wrote this text. Rewrite it and take out its “Offline draft” note before
+          publishing; publishing it as it is needs an explicit confirmation.
+        </Alert>
+      )}
       {base.status === 'draft' && base.review_note && (
         <Alert tone="warning" title="Sent back from review" className="mb-4">
           <p className="whitespace-pre-line">{base.review_note}</p>
@@ -350,8 +415,8 @@ function Editor({ content }: { content: Content }) {
             stale={dirty}
             refreshing={validation.isFetching && !validation.isLoading}
           />
-          <TaxonomyList taxonomies={taxonomies.data} loading={taxonomies.isLoading} />
-          <ImagesCard content={base} canEdit={canEdit} />
+          <TaxonomyList taxonomies={taxonomies.data} loading={taxonomies.isLoading} error={taxonomies.error} />
+          <ImagesCard content={base} />
         </aside>
 
         <div className="min-w-0 space-y-5 lg:col-start-1 lg:row-start-2">
@@ -420,7 +485,8 @@ export default function ContentEditorPage() {
   const id = Number(contentId);
   const content = useContent(Number.isFinite(id) ? id : null);
   if (content.isLoading) return <LoadingBlock />;
-  if (content.isError || !content.data) {
+  // A failed refresh keeps the article on screen (and any unsaved edits): only a first load that failed says so.
+  if (!content.data) {
     const missing = isApiError(content.error) && content.error.status === 404;
     return (
       <Card>

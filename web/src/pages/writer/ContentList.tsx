@@ -148,7 +148,7 @@ function ContentListBody({ ps, status }: { ps: PlannerScope; status: ListStatus 
               size="sm"
               variant="ghost"
               aria-label={`Submit ${c.title} for review`}
-              title="Submit for review"
+              title="Submit for review now (a draft moves there by itself once its images are made)"
               disabled={submit.isPending}
               onClick={() => submit.mutate(c.id)}
             >

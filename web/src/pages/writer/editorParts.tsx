@@ -182,7 +182,15 @@ export function ArticlePreview({ title, html }: { title: string; html: string })
   );
 }
 
-export function TaxonomyList({ taxonomies, loading }: { taxonomies: Taxonomy[] | undefined; loading: boolean }) {
+export function TaxonomyList({
+  taxonomies,
+  loading,
+  error,
+}: {
+  taxonomies: Taxonomy[] | undefined;
+  loading: boolean;
+  error?: unknown;
+}) {
   const categories = (taxonomies ?? []).filter((t) => t.taxonomy_type === 'category');
   const tags = (taxonomies ?? []).filter((t) => t.taxonomy_type !== 'category');
   const group = (label: string, items: Taxonomy[], tone: 'accent' | 'neutral') => (
@@ -217,6 +225,8 @@ export function TaxonomyList({ taxonomies, loading }: { taxonomies: Taxonomy[] |
           <p className="flex items-center gap-2 text-sm text-zinc-500">
             <Spinner size={14} /> Loading…
           </p>
+        ) : error && !taxonomies ? (
+          <ErrorAlert error={error} />
         ) : (
           <>
             {group('Categories', categories, 'accent')}

@@ -17,7 +17,7 @@ import {
 } from '../../api/writer';
 import { Modal } from '../../components/overlays';
 import { ProgressModal, type ResultLink } from '../../components/ProgressModal';
-import { Badge, Button, ErrorAlert, Field, Textarea } from '../../components/ui';
+import { Alert, Badge, Button, ErrorAlert, Field, Textarea } from '../../components/ui';
 import { toast } from '../../stores/toast';
 
 const CONTENT_STATUS: Record<string, { label: string; tone: 'neutral' | 'accent' | 'success' | 'warning' }> = {
@@ -197,7 +197,7 @@ export function ReviewDialog({
   onClose,
   onDone,
 }: {
-  content: Pick<Content, 'id' | 'title'> | null;
+  content: (Pick<Content, 'id' | 'title'> & Partial<Pick<Content, 'offline_draft'>>) | null;
   decision: 'approve' | 'reject';
   onClose: () => void;
   onDone?: (updated: Content) => void;
@@ -219,6 +219,8 @@ export function ReviewDialog({
         reject ? `Sent “${updated.title}” back to drafts.` : `Approved “${updated.title}”.`,
         reject ? { label: 'Open Drafts', to: '/writer/drafts' } : { label: 'Open Approved', to: '/writer/approved' },
       );
+      // The server's warnings (approving an offline draft that still needs rewriting) are said too.
+      for (const warning of updated.warnings ?? []) toast.info(warning);
       onDone?.(updated);
       onClose();
     },
@@ -268,8 +270,18 @@ export function ReviewDialog({
       <form id={formId} onSubmit={submit} className="space-y-4" noValidate>
         <p className="text-sm text-zinc-600 dark:text-zinc-300">
           “{content?.title}”{' '}
-          {reject ? 'goes back to the drafts with your reason, for the writer to change.' : 'is ready to be published.'}
+          {reject
+            ? 'goes back to the drafts with your reason, for the writer to change.'
+            : content?.offline_draft
+              ? 'is approved for publishing once it is rewritten.'
+              : 'is ready to be published.'}
         </p>
+        {!reject && content?.offline_draft && (
+          <Alert tone="warning" title="This is still an offline draft">
+            The built-in offline provider wrote it from the outline, and its “Offline draft … rewrite before publishing”
+            note is still in the text. You can approve it; publishing it as it is will ask for a confirmation.
+          </Alert>
+        )}
         <Field
           label={reject ? 'What should change?' : 'Note'}
           optional={!reject}

@@ -104,7 +104,9 @@ pub const IMAGE_PROMPTS: PromptSpec = PromptSpec {
         var("in_article_count", false, "How many in-article images"),
     ],
     default: "Read this article outline and describe images for it: one featured image and {in_article_count} \
-in-article images, each a concrete visual scene (subject, setting, light), no text, no logos.\n\nTitle: {title}\n\
+in-article images, each a concrete visual scene (subject, setting, light), no text, no logos. The in-article images \
+illustrate the sections in order: the first one the first section, the second one the second, and so on (leave out \
+a conclusion); each is placed after its section.\n\nTitle: {title}\n\
 Sections:\n{sections}\n\nAnswer with JSON only: {\"featured_prompt\": \"…\", \"in_article_prompts\": [\"…\"]}",
 };
 

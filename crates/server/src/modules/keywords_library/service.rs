@@ -232,6 +232,7 @@ pub async fn add_to_site(
         existing: outcome.existing,
         duplicates: outcome.duplicates,
         errors: Vec::new(),
+        intents_inferred: 0,
         dry_run: false,
     })
 }

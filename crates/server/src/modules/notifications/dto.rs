@@ -42,6 +42,13 @@ pub struct UnreadCount {
     pub unread: u64,
 }
 
+/// The live stream's `counts` event: what the bell and the credit badge show.
+#[derive(Debug, Serialize)]
+pub struct Counts {
+    pub unread: u64,
+    pub balance: crate::modules::billing::dto::BalanceOut,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Marked {
     /// How many notifications changed.

@@ -10,7 +10,7 @@ use futures_util::Stream;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::dto::{MarkIn, Marked, NotificationOut, UnreadCount};
+use super::dto::{Counts, MarkIn, Marked, NotificationOut, UnreadCount};
 use super::service;
 use crate::http::envelope::Envelope;
 use crate::http::error::ErrorBody;
@@ -106,21 +106,31 @@ async fn delete_notification(
     service::delete(&state.db, caller.account_id, id).await.map(|()| NoContent)
 }
 
-/// Live stream (server-sent events): one `notification` event per new notification of the account.
+/// Live stream (server-sent events): `ready` on connecting, one `notification` event per new notification of the
+/// account, the account's `task` events, and `counts` (`{"unread": …, "balance": {…}}`, the unread count and
+/// the credit balance as `unread_count/` and `billing/credits/balance/` answer them) whenever one of them may have
+/// changed: in `ready`'s data, after each notification, and after a task ends. The web app keeps its bell and
+/// credit badge current from these instead of asking again.
 #[utoipa::path(get, path = "/stream", tag = "notifications", security(("bearer" = [])),
-    responses((status = 200, description = "text/event-stream of `notification` events", content_type = "text/event-stream")))]
+    responses((status = 200, description = "text/event-stream of `ready`, `notification`, `task` and `counts` events", content_type = "text/event-stream")))]
 async fn notification_stream(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     let mut receiver = state.events.subscribe();
     let account_id = caller.account_id;
+    let db = state.db.clone();
     let stream = async_stream::stream! {
-        yield Ok(SseEvent::default().event("ready").data("{}"));
+        let ready = counts(&db, account_id).await.unwrap_or_else(|| "{}".to_owned());
+        yield Ok(SseEvent::default().event("ready").data(ready));
         loop {
             match receiver.recv().await {
                 Ok(event) if event.account_id == account_id => {
+                    let changes_counts = event.name == "notification" || (event.name == "task" && ended(&event.data));
                     yield Ok(SseEvent::default().event(event.name).data(event.data.to_string()));
+                    if changes_counts && let Some(data) = counts(&db, account_id).await {
+                        yield Ok(SseEvent::default().event("counts").data(data));
+                    }
                 }
                 Ok(_) => {}
                 // A slow reader missed events: tell it to refetch.
@@ -132,4 +142,25 @@ async fn notification_stream(
         }
     };
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// Whether a `task` event is a task's final state (its credits are charged by then).
+fn ended(task: &serde_json::Value) -> bool {
+    matches!(task.get("status").and_then(|s| s.as_str()), Some("succeeded" | "failed" | "cancelled"))
+}
+
+/// The `counts` event's data; `None` when the database cannot say just now (the client keeps what it has).
+async fn counts(db: &sea_orm::DatabaseConnection, account_id: i64) -> Option<String> {
+    let read = async {
+        let unread = service::unread(db, account_id).await?;
+        let balance = crate::modules::billing::service::balance(db, account_id).await?;
+        Ok::<_, AppError>(Counts { unread, balance })
+    };
+    match read.await {
+        Ok(counts) => serde_json::to_string(&counts).ok(),
+        Err(error) => {
+            tracing::warn!(%error, account_id, "could not read the counts for the notification stream");
+            None
+        }
+    }
 }

@@ -10,6 +10,54 @@ fn capitalise(text: &str) -> String {
     chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
+/// Short words a headline keeps in lower case (unless first).
+const MINOR_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on", "or", "per", "the",
+    "to", "vs", "via", "with",
+];
+
+/// A keyword as a headline names it: each word capitalised except short joining words ("Meditation for
+/// Anxiety", "How to Manage Stress"); words already written with capitals ("iPhone", "SEO") are kept.
+fn title_case(text: &str) -> String {
+    text.split_whitespace()
+        .enumerate()
+        .map(|(i, word)| {
+            let keep = word.chars().any(char::is_uppercase) || (i > 0 && MINOR_WORDS.contains(&word));
+            if keep { word.to_owned() } else { capitalise(word) }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Words that make a keyword a question or an instruction rather than a thing ("how to meditate daily").
+const QUESTION_WORDS: &[&str] =
+    &["how", "what", "why", "when", "where", "which", "who", "can", "does", "do", "is", "are", "should"];
+
+fn is_question(topic: &str) -> bool {
+    topic.split_whitespace().next().is_some_and(|w| QUESTION_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
+/// The titles of the seven angles. The topic always stands as a name on its own (before a colon, or as the whole
+/// subject), so any keyword reads grammatically: a thing ("espresso machine"), a phrase ("meditation for
+/// anxiety") or a question ("how to manage stress").
+fn titles(topic: &str) -> [String; 7] {
+    let t = title_case(topic);
+    let choose = if is_question(topic) {
+        format!("{t}: A Step-by-Step Approach")
+    } else {
+        format!("{t}: What to Look For and How to Choose")
+    };
+    [
+        format!("{t}: The Complete Guide"),
+        choose,
+        format!("{t}: Common Mistakes and How to Avoid Them"),
+        format!("{t}: The Options Compared Side by Side"),
+        format!("{t}: A Beginner's Guide"),
+        format!("{t}: Your Questions Answered"),
+        format!("{t}: Practical Tips That Make a Difference"),
+    ]
+}
+
 fn section(h2: String, h3: Vec<String>) -> Section {
     Section { h2, h3 }
 }
@@ -22,15 +70,17 @@ pub fn ideas(cluster_name: &str, keywords: &[String], count: usize) -> Vec<IdeaD
         others.iter().cycle().skip(n).take(others.len().min(3)).map(|s| (*s).clone()).collect()
     };
     // (title, structure, angle): each angle gives its own outline.
+    let [guide, choose, mistakes, compare, beginners, faq, tips] = titles(&topic);
     let plans: [(String, &str, &str); 7] = [
-        (format!("{}: The Complete Guide", capitalise(&topic)), "guide", "guide"),
-        (format!("How to Choose {}: A Step-by-Step Approach", capitalise(&topic)), "article", "choose"),
-        (format!("Common {} Mistakes and How to Avoid Them", capitalise(&topic)), "listicle", "mistakes"),
-        (format!("{}: Options Compared Side by Side", capitalise(&topic)), "comparison", "compare"),
-        (format!("{} for Beginners: Where to Start", capitalise(&topic)), "article", "beginners"),
-        (format!("{} Questions Answered", capitalise(&topic)), "article", "faq"),
-        (format!("Getting More From {}: Practical Tips", capitalise(&topic)), "listicle", "tips"),
+        (guide, "guide", "guide"),
+        (choose, "article", "choose"),
+        (mistakes, "listicle", "mistakes"),
+        (compare, "comparison", "compare"),
+        (beginners, "article", "beginners"),
+        (faq, "article", "faq"),
+        (tips, "listicle", "tips"),
     ];
+    let name = capitalise(&topic);
     plans
         .into_iter()
         .take(count.clamp(3, 7))
@@ -39,34 +89,31 @@ pub fn ideas(cluster_name: &str, keywords: &[String], count: usize) -> Vec<IdeaD
             let covered = pick(n);
             let mut sections = vec![
                 section(
-                    format!("What {topic} means for you"),
+                    format!("{name}: what it means for you"),
                     vec!["Who this is for".into(), "What you will learn".into()],
                 ),
                 section(
                     match angle {
-                        "choose" => format!("What to look for in {topic}"),
-                        "mistakes" => format!("Mistakes people make with {topic}"),
-                        "compare" => format!("The main {topic} options"),
-                        "beginners" => format!("First steps with {topic}"),
-                        "faq" => format!("The questions people ask about {topic}"),
-                        "tips" => format!("Tips that make a difference with {topic}"),
-                        _ => format!("{} explained", capitalise(&topic)),
+                        "choose" => format!("{name}: what to look for"),
+                        "mistakes" => format!("{name}: the mistakes people make"),
+                        "compare" => format!("{name}: the main options"),
+                        "beginners" => format!("{name}: first steps"),
+                        "faq" => format!("{name}: the questions people ask"),
+                        "tips" => format!("{name}: tips that make a difference"),
+                        _ => format!("{name} explained"),
                     },
                     vec!["The essentials".into(), "What experts agree on".into()],
                 ),
             ];
             for keyword in &covered {
-                sections.push(section(
-                    capitalise(keyword),
-                    vec![format!("Why {keyword} matters"), "Practical advice".into()],
-                ));
+                sections.push(section(capitalise(keyword), vec!["Why it matters".into(), "Practical advice".into()]));
             }
             let fillers = [
                 (
-                    format!("Costs and budget for {topic}"),
+                    format!("{name}: costs and budget"),
                     vec!["What to expect to spend".to_owned(), "Where to save".to_owned()],
                 ),
-                (format!("A checklist for {topic}"), vec!["Before you start".to_owned(), "Along the way".to_owned()]),
+                (format!("{name}: a checklist"), vec!["Before you start".to_owned(), "Along the way".to_owned()]),
                 ("Frequently asked questions".to_owned(), vec!["Quick answers".to_owned()]),
                 ("Next steps".to_owned(), vec!["Key takeaways".to_owned()]),
             ];
@@ -77,7 +124,7 @@ pub fn ideas(cluster_name: &str, keywords: &[String], count: usize) -> Vec<IdeaD
                 sections.push(section(h2, h3));
             }
             while sections.len() < 6 {
-                sections.push(section(format!("More about {topic} ({})", sections.len()), Vec::new()));
+                sections.push(section(format!("{name}: more to know ({})", sections.len()), Vec::new()));
             }
             IdeaDraft {
                 title,
@@ -118,5 +165,22 @@ mod tests {
         }
         assert_eq!(ideas("Solo", &["one keyword".to_owned()], 9).len(), 7);
         assert!(ideas("Solo", &["one keyword".to_owned()], 3).iter().all(|i| i.outline.clone().cleaned().is_ok()));
+    }
+
+    #[test]
+    fn titles_name_the_topic_grammatically() {
+        let titles: Vec<String> =
+            ideas("Espresso", &["espresso machine".to_owned()], 7).into_iter().map(|i| i.title).collect();
+        assert_eq!(titles[0], "Espresso Machine: The Complete Guide");
+        assert_eq!(titles[1], "Espresso Machine: What to Look For and How to Choose");
+        assert!(titles.iter().all(|t| t.starts_with("Espresso Machine: ")), "{titles:?}");
+        assert!(!titles.iter().any(|t| t.contains("Choose Espresso machine")), "{titles:?}");
+        let question = ideas("Stress", &["how to manage stress".to_owned()], 3);
+        assert_eq!(question[1].title, "How to Manage Stress: A Step-by-Step Approach");
+        assert_eq!(title_case("meditation for anxiety"), "Meditation for Anxiety");
+        assert_eq!(title_case("best SEO tools for iPhone"), "Best SEO Tools for iPhone");
+        assert_eq!(title_case("the art of tea"), "The Art of Tea");
+        let outline = &question[0].outline.0;
+        assert_eq!(outline[0].h2, "How to manage stress: what it means for you");
     }
 }

@@ -124,6 +124,9 @@ pub struct ImportReport {
     /// Repeated within the request: counted once.
     pub duplicates: usize,
     pub errors: Vec<RowError>,
+    /// Rows without an intent in the file, whose intent was read from their wording instead ("best …" commercial,
+    /// "cheap …" transactional, "how to …" informational; a bare topic informational).
+    pub intents_inferred: usize,
     /// True when nothing was written (a preview, or errors).
     pub dry_run: bool,
 }

@@ -525,15 +525,21 @@ pub async fn import_parsed_reporting(
     if report.total_rows == 0 && report.errors.is_empty() {
         return Err(AppError::field("file", "The file has no keywords."));
     }
+    // A row without an intent (no intent column, or an empty cell) gets the one its wording expresses, by the
+    // clustering engine's own rules ("best …" commercial, "cheap …" transactional); a bare topic is informational.
+    let detector = ai::cluster::IntentDetector::default();
     let rows: Vec<NewKeyword> = parsed
         .rows
         .into_iter()
         .map(|r| NewKeyword {
+            intent: r.intent.unwrap_or_else(|| {
+                report.intents_inferred += 1;
+                detector.detect(&r.keyword).unwrap_or(ai::cluster::Intent::Informational).as_str()
+            }),
             keyword: r.keyword,
             normalized: r.normalized,
             volume: r.volume.unwrap_or(0),
             difficulty: r.difficulty.unwrap_or(0),
-            intent: r.intent.unwrap_or("informational"),
             cpc: r.cpc,
             seed_keyword_id: None,
         })

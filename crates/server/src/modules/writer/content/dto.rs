@@ -27,12 +27,19 @@ pub struct ContentOut {
     /// `ai`, `offline` (an offline draft) or `manual`.
     pub source: String,
     pub review_note: String,
+    /// An offline draft that still carries its "Offline draft … rewrite before publishing" note (`source` is
+    /// `offline` and the note is in the body): approving it warns, and publishing it needs an explicit
+    /// confirmation. Taking the note out of the body (after rewriting) clears it.
+    pub offline_draft: bool,
+    /// What the caller should know about this answer, e.g. that an approved article is still an offline draft.
+    pub warnings: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl From<content::Model> for ContentOut {
     fn from(c: content::Model) -> Self {
+        let offline_draft = super::label::still_offline_draft(&c.source, &c.content_html);
         Self {
             id: c.id,
             site_id: c.site_id,
@@ -53,6 +60,8 @@ impl From<content::Model> for ContentOut {
             site_status: c.site_status,
             source: c.source,
             review_note: c.review_note,
+            offline_draft,
+            warnings: Vec::new(),
             created_at: c.created_at,
             updated_at: c.updated_at,
         }

@@ -1,8 +1,10 @@
 //! Content: the articles, their SEO meta, the editorial review, and the SEO checklist.
 
 pub mod dto;
+pub mod figures;
 pub mod generate;
 pub mod html;
+pub mod label;
 pub mod offline;
 pub mod routes;
 pub mod seo;

@@ -4,6 +4,7 @@
 use domain::outline::Outline;
 
 use super::dto::ArticleDraft;
+use super::label::OFFLINE_NOTE;
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
@@ -17,13 +18,14 @@ fn clip(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Paragraph text about `subject` of roughly `words` words, varied by `seed` so sections do not repeat.
+/// Paragraph text about `subject` (a keyword or a heading, quoted as the name it is, so any wording reads
+/// grammatically), varied by `seed` so sections do not repeat.
 fn paragraph(subject: &str, keyword: &str, seed: usize) -> String {
     const OPENERS: [&str; 4] = [
-        "When it comes to {s}, the details matter more than most people expect.",
-        "{S} is easier to get right once you know what to look for.",
-        "Many readers ask about {s}, and the answer depends on a few simple factors.",
-        "Before deciding anything about {s}, it helps to step back and look at the whole picture.",
+        "When it comes to “{s}”, the details matter more than most people expect.",
+        "“{S}” is easier to get right once you know what to look for.",
+        "Many readers ask about “{s}”, and the answer depends on a few simple factors.",
+        "Before deciding anything about “{s}”, it helps to step back and look at the whole picture.",
     ];
     const MIDDLES: [&str; 4] = [
         "Start with your goals, compare the options that fit them, and keep {k} in mind as you go.",
@@ -57,11 +59,7 @@ pub fn article(title: &str, outline: &Outline, keywords: &[String], target_words
         outline.0.iter().map(|s| (s.h2.clone(), s.h3.clone())).collect()
     };
     // The introduction first (it carries the main keyword), then the offline label.
-    let mut html = format!(
-        "<p>{}</p><p><em>Offline draft: written by the built-in offline provider from the outline, without a \
-         language model. Review and rewrite before publishing.</em></p>",
-        escape(&paragraph(&primary, &primary, 0))
-    );
+    let mut html = format!("<p>{}</p><p><em>{OFFLINE_NOTE}</em></p>", escape(&paragraph(&primary, &primary, 0)));
     // About 45 words a paragraph: the H3 paragraphs, the introduction and the conclusion are fixed, the rest of
     // the target is spread over the sections.
     let h3_count: usize = sections.iter().map(|(_, h3s)| h3s.len()).sum();
@@ -71,14 +69,10 @@ pub fn article(title: &str, outline: &Outline, keywords: &[String], target_words
         html.push_str(&format!("<h2>{}</h2>", escape(h2)));
         let topic = secondary.get(n % secondary.len().max(1)).cloned().unwrap_or_else(|| primary.clone());
         for k in 0..per_section {
-            html.push_str(&format!("<p>{}</p>", escape(&paragraph(&h2.to_lowercase(), &topic, n * 7 + k))));
+            html.push_str(&format!("<p>{}</p>", escape(&paragraph(h2, &topic, n * 7 + k))));
         }
         for h3 in h3s {
-            html.push_str(&format!(
-                "<h3>{}</h3><p>{}</p>",
-                escape(h3),
-                escape(&paragraph(&h3.to_lowercase(), &topic, n + 3))
-            ));
+            html.push_str(&format!("<h3>{}</h3><p>{}</p>", escape(h3), escape(&paragraph(h3, &topic, n + 3))));
         }
         if n == 1 {
             html.push_str("<ul>");

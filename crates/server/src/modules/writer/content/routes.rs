@@ -37,7 +37,9 @@ async fn list_content(
     caller: Caller,
     params: ListParams,
 ) -> Result<ListResponse<ContentOut>, AppError> {
-    Ok(service::list_spec().fetch(&state.db, service::visible(&caller), &params).await?.map(Into::into))
+    let page = service::list_spec().fetch(&state.db, service::visible(&caller), &params).await?;
+    let links = service::image_links(&state.db, &state.signer, &page.results).await?;
+    Ok(page.map(|c| links.out(c)))
 }
 
 /// Write an article by hand (its HTML is sanitised).
@@ -48,7 +50,8 @@ async fn create_content(
     caller: Caller,
     Json(input): Json<ContentIn>,
 ) -> Result<Created<ContentOut>, AppError> {
-    service::create(&state.db, &caller, input).await.map(Created)
+    let created = service::create(&state.db, &caller, input).await?;
+    service::present(&state.db, &state.signer, created).await.map(Created)
 }
 
 #[utoipa::path(get, path = "/content/filter_options", tag = "writer", security(("bearer" = [])),
@@ -61,6 +64,7 @@ async fn content_filter_options(
     service::list_spec().filter_options(&state.db, service::visible(&caller), &params).await.map(Data)
 }
 
+/// One article; links to its in-article images are signed (valid until the end of the next day).
 #[utoipa::path(get, path = "/content/{id}", tag = "writer", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = Envelope<ContentOut>), (status = 404, body = ErrorBody)))]
 async fn get_content(
@@ -68,7 +72,8 @@ async fn get_content(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Data<ContentOut>, AppError> {
-    service::find(&state.db, &caller, id).await.map(|c| Data(c.into()))
+    let found = service::find(&state.db, &caller, id).await?;
+    service::present(&state.db, &state.signer, found).await.map(Data)
 }
 
 /// Edit title, HTML (sanitised, words re-counted) and meta.
@@ -81,7 +86,8 @@ async fn update_content(
     Path(id): Path<i64>,
     Json(input): Json<ContentPatch>,
 ) -> Result<Data<ContentOut>, AppError> {
-    service::update(&state.db, &caller, id, input).await.map(Data)
+    let updated = service::update(&state.db, &caller, id, input).await?;
+    service::present(&state.db, &state.signer, updated).await.map(Data)
 }
 
 #[utoipa::path(delete, path = "/content/{id}", tag = "writer", security(("bearer" = [])), params(("id" = i64, Path)),
@@ -113,10 +119,12 @@ async fn submit_for_review(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Data<ContentOut>, AppError> {
-    service::transition(&state.db, &caller, id, "review", None).await.map(Data)
+    let moved = service::transition(&state.db, &caller, id, "review", None).await?;
+    service::present(&state.db, &state.signer, moved).await.map(Data)
 }
 
-/// Review → approved, with an optional note.
+/// Review → approved, with an optional note. Approving an offline draft that still carries its note answers with a
+/// warning (`warnings`): it needs rewriting before it is published.
 #[utoipa::path(post, path = "/content/{id}/approve", tag = "writer", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = ReviewIn,
     responses((status = 200, body = Envelope<ContentOut>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -126,7 +134,11 @@ async fn approve_content(
     Path(id): Path<i64>,
     Json(input): Json<ReviewIn>,
 ) -> Result<Data<ContentOut>, AppError> {
-    service::transition(&state.db, &caller, id, "approved", input.reason).await.map(Data)
+    let approved = service::transition(&state.db, &caller, id, "approved", input.reason).await?;
+    let warnings = service::approval_warnings(&approved);
+    let mut out = service::present(&state.db, &state.signer, approved).await?;
+    out.warnings = warnings;
+    Ok(Data(out))
 }
 
 /// Review → draft, with the reason (required).
@@ -144,5 +156,6 @@ async fn reject_content(
         .reason
         .filter(|r| !r.trim().is_empty())
         .ok_or_else(|| AppError::field("reason", "Say what to change."))?;
-    service::transition(&state.db, &caller, id, "draft", Some(reason)).await.map(Data)
+    let moved = service::transition(&state.db, &caller, id, "draft", Some(reason)).await?;
+    service::present(&state.db, &state.signer, moved).await.map(Data)
 }

@@ -12,10 +12,11 @@ use sea_orm::{
 };
 
 use super::dto::{ArticleDraft, ContentIn, ContentOut, ContentPatch};
-use super::html;
 use super::seo::{self, META_DESCRIPTION_MAX, META_TITLE_MAX, Subject, Validation};
+use super::{figures, html};
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec, fields};
+use crate::security::signed_url::UrlSigner;
 
 pub fn list_spec() -> ListSpec<content::Entity> {
     ListSpec::new()
@@ -58,12 +59,13 @@ fn body(value: &str) -> Result<(String, i32), AppError> {
     if value.len() > MAX_HTML {
         return Err(AppError::field("content_html", "The article is too long (500,000 characters at most)."));
     }
-    let clean = html::sanitise(value);
+    // Image links come back signed in answers; what is stored is their stable form.
+    let clean = figures::canonical(&html::sanitise(value));
     let words = html::word_count(&clean);
     Ok((clean, words))
 }
 
-pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ContentIn) -> Result<ContentOut, AppError> {
+pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ContentIn) -> Result<content::Model, AppError> {
     caller.require_write()?;
     let (site, sector) = caller.site_sector(db, input.site_id, input.sector_id).await?;
     let title = clean_line("title", &input.title, 300)?;
@@ -104,7 +106,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ContentIn) 
         created_at: Set(now),
         updated_at: Set(now),
     };
-    Ok(row.insert(db).await?.into())
+    Ok(row.insert(db).await?)
 }
 
 pub async fn update(
@@ -112,7 +114,7 @@ pub async fn update(
     caller: &Caller,
     id: i64,
     input: ContentPatch,
-) -> Result<ContentOut, AppError> {
+) -> Result<content::Model, AppError> {
     caller.require_write()?;
     let current = find(db, caller, id).await?;
     let mut row: content::ActiveModel = current.into();
@@ -147,7 +149,7 @@ pub async fn update(
         row.content_structure = Set(fields::pick("content_structure", &value, CONTENT_STRUCTURES)?);
     }
     row.updated_at = Set(Utc::now());
-    Ok(row.update(db).await?.into())
+    Ok(row.update(db).await?)
 }
 
 pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result<(), AppError> {
@@ -172,7 +174,7 @@ pub async fn transition(
     id: i64,
     to: &str,
     note: Option<String>,
-) -> Result<ContentOut, AppError> {
+) -> Result<content::Model, AppError> {
     caller.require_write()?;
     let txn = db::begin_write(db).await?;
     let current = find(&txn, caller, id).await?;
@@ -190,7 +192,139 @@ pub async fn transition(
     row.updated_at = Set(Utc::now());
     let updated = row.update(&txn).await?;
     txn.commit().await?;
-    Ok(updated.into())
+    Ok(updated)
+}
+
+/// What approving an article should say: an offline draft still needs rewriting before it is published.
+pub fn approval_warnings(approved: &content::Model) -> Vec<String> {
+    if super::label::still_offline_draft(&approved.source, &approved.content_html) {
+        vec![
+            "Approved, but this is still an offline draft: rewrite it (and take out its “Offline draft” note) before \
+             publishing. Publishing it as it is needs an explicit confirmation."
+                .to_owned(),
+        ]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The check a publisher makes before sending an article out: an offline draft that still carries its note is
+/// refused unless the caller confirmed publishing it as it is (`confirm_offline_draft`).
+pub fn ensure_publishable(article: &content::Model, confirm_offline_draft: bool) -> Result<(), AppError> {
+    if super::label::still_offline_draft(&article.source, &article.content_html) && !confirm_offline_draft {
+        return Err(AppError::Conflict {
+            message: "This article is an offline draft that has not been rewritten; confirm to publish it as it is."
+                .into(),
+            field: Some("confirm_offline_draft".into()),
+        });
+    }
+    Ok(())
+}
+
+/// Signed links for the in-article images of some articles, and the answers built with them.
+pub struct ImageLinks {
+    /// Per content: image id → the query string that signs its link.
+    queries: std::collections::HashMap<i64, std::collections::HashMap<i64, String>>,
+}
+
+/// A signed link in an answer works until the end of the next day (UTC): every answer of one day carries the same
+/// link, so the browser's cache serves the file; the version (`v`) changes when an image is drawn again.
+fn link_expiry(now: i64) -> i64 {
+    (now.div_euclid(86_400) + 2) * 86_400
+}
+
+/// Signs the links to the generated images of these articles (one query, none when no article shows an image).
+pub async fn image_links<C: ConnectionTrait>(
+    db: &C,
+    signer: &UrlSigner,
+    rows: &[content::Model],
+) -> Result<ImageLinks, AppError> {
+    let mut queries: std::collections::HashMap<i64, std::collections::HashMap<i64, String>> = Default::default();
+    let showing: Vec<&content::Model> =
+        rows.iter().filter(|c| c.content_html.contains("/api/v1/writer/images/")).collect();
+    if showing.is_empty() {
+        return Ok(ImageLinks { queries });
+    }
+    let images = image::Entity::find()
+        .filter(image::Column::ContentId.is_in(showing.iter().map(|c| c.id)))
+        .filter(image::Column::Status.eq("generated"))
+        .all(db)
+        .await?;
+    let expires = link_expiry(Utc::now().timestamp());
+    let accounts: std::collections::HashMap<i64, i64> = showing.iter().map(|c| (c.id, c.account_id)).collect();
+    for i in images {
+        // Only an image of the same account and article is signed, whatever the HTML names.
+        if accounts.get(&i.content_id) != Some(&i.account_id) {
+            continue;
+        }
+        let query =
+            format!("expires={expires}&amp;sig={}&amp;v={}", signer.sign(i.id, expires), i.updated_at.timestamp());
+        queries.entry(i.content_id).or_default().insert(i.id, query);
+    }
+    Ok(ImageLinks { queries })
+}
+
+impl ImageLinks {
+    /// The answer for one article, its image links signed.
+    pub fn out(&self, mut c: content::Model) -> ContentOut {
+        if let Some(queries) = self.queries.get(&c.id) {
+            c.content_html = figures::signed(&c.content_html, queries);
+        }
+        c.into()
+    }
+}
+
+/// The answer for one article (its image links signed).
+pub async fn present<C: ConnectionTrait>(
+    db: &C,
+    signer: &UrlSigner,
+    c: content::Model,
+) -> Result<ContentOut, AppError> {
+    let links = image_links(db, signer, std::slice::from_ref(&c)).await?;
+    Ok(links.out(c))
+}
+
+/// Puts a drawn in-article image into its article, inside the caller's (the image job's) transaction: a figure
+/// after the section its prompt was made for (position `n` → the `n`-th section), unless the article already
+/// shows the image (drawing it again changes the file behind the same link, never adds a second figure). An
+/// article changed meanwhile is read again, so an editor's save is never overwritten.
+pub async fn place_image<C: ConnectionTrait>(
+    txn: &C,
+    img: &image::Model,
+    alt: &str,
+    width: u32,
+    height: u32,
+) -> Result<(), sea_orm::DbErr> {
+    let section = usize::try_from(img.position.max(1) - 1).unwrap_or(0);
+    for _ in 0..3 {
+        let Some(article) = content::Entity::find()
+            .filter(content::Column::AccountId.eq(img.account_id))
+            .filter(content::Column::Id.eq(img.content_id))
+            .one(txn)
+            .await?
+        else {
+            return Ok(());
+        };
+        if figures::shows(&article.content_html, img.id) {
+            return Ok(());
+        }
+        let placed = figures::place(&article.content_html, section, &figures::figure(img.id, alt, width, height));
+        let clean = figures::canonical(&html::sanitise(&placed));
+        let updated = content::Entity::update_many()
+            .col_expr(content::Column::WordCount, sea_orm::sea_query::Expr::value(html::word_count(&clean)))
+            .col_expr(content::Column::ContentHtml, sea_orm::sea_query::Expr::value(clean))
+            .col_expr(content::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+            .filter(content::Column::AccountId.eq(img.account_id))
+            .filter(content::Column::Id.eq(article.id))
+            .filter(content::Column::ContentHtml.eq(article.content_html))
+            .exec(txn)
+            .await?;
+        if updated.rows_affected > 0 {
+            return Ok(());
+        }
+    }
+    tracing::warn!(image_id = img.id, content_id = img.content_id, "the article kept changing; image not placed");
+    Ok(())
 }
 
 /// The SEO checklist of one content.
@@ -306,4 +440,61 @@ pub async fn review_when_illustrated<C: ConnectionTrait>(
             .await?;
     }
     Ok(moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(source: &str, html: &str) -> content::Model {
+        let now = Utc::now();
+        content::Model {
+            id: 1,
+            account_id: 1,
+            site_id: 1,
+            sector_id: 1,
+            task_id: None,
+            cluster_id: None,
+            idea_id: None,
+            title: "T".into(),
+            content_html: html.into(),
+            word_count: 0,
+            meta_title: String::new(),
+            meta_description: String::new(),
+            primary_keyword: String::new(),
+            secondary_keywords: serde_json::json!([]),
+            content_type: "post".into(),
+            content_structure: "article".into(),
+            status: "approved".into(),
+            site_status: "not_published".into(),
+            source: source.into(),
+            review_note: String::new(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn an_offline_draft_warns_on_approval_and_needs_a_confirmation_to_publish() {
+        let labelled = format!("<p>Intro</p><p><em>{}</em></p>", super::super::label::OFFLINE_NOTE);
+        let draft = article("offline", &labelled);
+        assert_eq!(approval_warnings(&draft).len(), 1);
+        assert!(matches!(ensure_publishable(&draft, false), Err(AppError::Conflict { .. })));
+        assert!(ensure_publishable(&draft, true).is_ok());
+        // Rewritten (the note taken out), or not offline at all: nothing to warn about.
+        let rewritten = article("offline", "<p>All new words.</p>");
+        assert!(approval_warnings(&rewritten).is_empty() && ensure_publishable(&rewritten, false).is_ok());
+        let written = article("ai", &labelled);
+        assert!(approval_warnings(&written).is_empty() && ensure_publishable(&written, false).is_ok());
+        assert!(ContentOut::from(draft).offline_draft && !ContentOut::from(written).offline_draft);
+    }
+
+    #[test]
+    fn signed_links_last_until_the_end_of_the_next_day() {
+        let now = 1_700_000_000;
+        let expires = link_expiry(now);
+        assert_eq!(expires % 86_400, 0);
+        assert!(expires - now > 86_400 && expires - now <= 2 * 86_400);
+        assert_eq!(link_expiry(now + 60), expires, "the same link all day");
+    }
 }

@@ -16,6 +16,8 @@ use super::dto::{DrawnImage, GenerateImagesJob, ImagePromptsJob, ImageSubjects};
 use crate::http::tenant::Caller;
 use crate::http::{AppError, Filter, ListSpec};
 use crate::modules::tasks::service::TaskStarter;
+use crate::modules::writer::content::figures;
+use crate::modules::writer::content::service as content_service;
 use crate::security::signed_url::UrlSigner;
 
 /// Images per `generate_images` request.
@@ -296,7 +298,9 @@ pub async fn save_prompts<C: ConnectionTrait>(
     Ok(created)
 }
 
-/// Records a drawn image (inside the transaction that charges it).
+/// Records a drawn image (inside the transaction that charges it); an in-article image is also placed in its
+/// article, after the section its prompt was made for, with its subject as alt text (once: drawing it again keeps
+/// the figure, whose link now serves the new file).
 pub async fn save_drawn<C: ConnectionTrait>(
     txn: &C,
     img: &image::Model,
@@ -316,6 +320,10 @@ pub async fn save_drawn<C: ConnectionTrait>(
         .filter(image::Column::Id.eq(img.id))
         .exec(txn)
         .await?;
+    if img.image_type == "in_article" {
+        let alt = figures::alt_from_prompt(&img.prompt);
+        content_service::place_image(txn, img, &alt, drawn.width, drawn.height).await?;
+    }
     Ok(())
 }
 
