@@ -1,220 +1,46 @@
-//! Clustering speed and quality figures (not a test): `cargo bench -p ai --bench cluster`.
+//! Clustering quality, speed and memory figures (not a test): `cargo bench -p ai --bench cluster` (part of
+//! `make bench`).
 //!
-//! Times `cluster_keywords` on synthetic keyword lists of 10k and 100k keywords (head terms × qualifiers ×
-//! modifiers × places, drawn with a fixed seed) and scores the labelled fixture with ARI and NMI. Single-threaded;
-//! peak memory is the process's VmHWM, so it covers everything run up to that point.
+//! Sets, all labelled with one intent per keyword:
+//! * the intent set (`tests/fixtures/cluster_intents.txt`, expanded by `tests/support/intent_set.rs`): its tuning
+//!   half, its held-out half (never tuned on), both together, and 10k and 100k long-tail expansions (scored as a
+//!   whole and per half);
+//! * the older topic fixture (`tests/fixtures/cluster_topics.csv`).
+//!
+//! For each: ARI, NMI, pair precision and recall, the share of intents split over more than one cluster, the share
+//! of clusters mixing intents, the unclustered share, the number of clusters and of parent (pillar) links, time
+//! and peak memory. Single-threaded. Peak memory is the process's VmHWM, reset before each set through
+//! `/proc/self/clear_refs` where the kernel allows it (otherwise it covers everything run before).
+
+#[path = "../tests/support/intent_set.rs"]
+mod intent_set;
 
 use std::time::Instant;
 
-use ai::cluster::metrics::{adjusted_rand_index, normalized_mutual_info};
+use ai::cluster::metrics::{Scores, score};
 use ai::cluster::{ClusterInput, ClusterOptions, ClusterOutcome, cluster_keywords};
 
-const FIXTURE: &str = include_str!("../tests/fixtures/cluster_topics.csv");
+const TOPICS: &str = include_str!("../tests/fixtures/cluster_topics.csv");
 
-const PRODUCTS: &[&str] = &[
-    "shoes",
-    "boots",
-    "jacket",
-    "backpack",
-    "tent",
-    "laptop",
-    "headphones",
-    "keyboard",
-    "monitor",
-    "office chair",
-    "standing desk",
-    "sofa",
-    "mattress",
-    "pillow",
-    "blender",
-    "coffee maker",
-    "espresso machine",
-    "air fryer",
-    "vacuum cleaner",
-    "lawn mower",
-    "bicycle",
-    "scooter",
-    "stroller",
-    "car seat",
-    "dog bed",
-    "cat tree",
-    "aquarium",
-    "guitar",
-    "piano",
-    "camera",
-    "drone",
-    "watch",
-    "sunglasses",
-    "perfume",
-    "shampoo",
-    "sunscreen",
-    "protein powder",
-    "yoga mat",
-    "treadmill",
-    "kayak",
-];
-const QUALIFIERS: &[&str] = &[
-    "running",
-    "hiking",
-    "waterproof",
-    "wireless",
-    "electric",
-    "portable",
-    "ergonomic",
-    "leather",
-    "wooden",
-    "organic",
-    "vegan",
-    "kids",
-    "womens",
-    "mens",
-    "travel",
-    "gaming",
-    "outdoor",
-    "indoor",
-    "smart",
-    "vintage",
-    "compact",
-    "heavy duty",
-    "budget",
-    "luxury",
-    "foldable",
-];
-const PREFIXES: &[&str] = &[
-    "best",
-    "cheap",
-    "buy",
-    "top 10",
-    "affordable",
-    "how to clean",
-    "how to choose",
-    "used",
-    "new",
-    "discount",
-    "custom",
-    "professional",
-    "handmade",
-    "lightweight",
-    "eco friendly",
-    "2025",
-    "top rated",
-    "replacement",
-    "refurbished",
-    "what is the best",
-];
-const SUFFIXES: &[&str] = &[
-    "for beginners",
-    "for women",
-    "for men",
-    "for kids",
-    "under 100",
-    "under 500",
-    "reviews",
-    "sale",
-    "deals",
-    "near me",
-    "online",
-    "alternatives",
-    "guide",
-    "parts",
-    "accessories",
-    "repair",
-    "brands",
-    "size chart",
-    "price",
-    "with warranty",
-];
-const PLACES: &[&str] = &[
-    "london",
-    "new york",
-    "chicago",
-    "texas",
-    "california",
-    "toronto",
-    "sydney",
-    "dublin",
-    "uk",
-    "usa",
-    "canada",
-    "australia",
-    "berlin",
-    "paris",
-    "madrid",
-    "seattle",
-    "boston",
-    "denver",
-    "miami",
-    "austin",
-    "dallas",
-    "houston",
-    "phoenix",
-    "atlanta",
-    "melbourne",
-    "auckland",
-    "manchester",
-    "glasgow",
-    "vancouver",
-    "montreal",
-];
-
-/// SplitMix64: a tiny fixed-seed generator, so every run benchmarks the same keywords.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-fn synthetic(count: usize, seed: u64) -> Vec<ClusterInput> {
-    let mut rng = SplitMix(seed);
-    (0..count)
-        .map(|_| {
-            let mut words = Vec::new();
-            if rng.chance(50) {
-                words.push(rng.pick(PREFIXES));
-            }
-            if rng.chance(70) {
-                words.push(rng.pick(QUALIFIERS));
-            }
-            words.push(rng.pick(PRODUCTS));
-            if rng.chance(50) {
-                words.push(rng.pick(SUFFIXES));
-            }
-            if rng.chance(30) {
-                words.push("in");
-                words.push(rng.pick(PLACES));
-            }
-            let volume = (rng.next() % 50_000) as i64;
-            ClusterInput::new(words.join(" "), volume)
-        })
-        .collect()
+fn peak_memory_mib() -> f64 {
+    let read = || -> Option<f64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024.0)
+    };
+    read().unwrap_or(f64::NAN)
 }
 
-fn peak_memory_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-fn fixture() -> (Vec<ClusterInput>, Vec<usize>) {
+fn topics_fixture() -> (Vec<ClusterInput>, Vec<usize>) {
     let mut topics: Vec<&str> = Vec::new();
     let mut inputs = Vec::new();
     let mut labels = Vec::new();
-    for line in FIXTURE.lines().skip(1).filter(|line| !line.trim().is_empty()) {
+    for line in TOPICS.lines().skip(1).filter(|line| !line.trim().is_empty()) {
         let fields: Vec<&str> = line.split(',').collect();
         let [keyword, topic, volume] = fields[..] else { panic!("bad fixture line {line:?}") };
         let label = topics.iter().position(|t| *t == topic).unwrap_or_else(|| {
@@ -227,51 +53,120 @@ fn fixture() -> (Vec<ClusterInput>, Vec<usize>) {
     (inputs, labels)
 }
 
-fn summary(outcome: &ClusterOutcome, keywords: usize) -> String {
-    let clustered: usize = outcome.clusters.iter().map(|cluster| cluster.members.len()).sum();
+fn line(name: &str, scores: &Scores) -> String {
     format!(
-        "{} clusters, {} keywords clustered ({:.1} %), {} unclustered, {} duplicate groups",
+        "{name:<28} ARI {:.3}  NMI {:.3}  pairP {:.3}  pairR {:.3}  split {:>5.1} %  mixed {:>5.1} %  \
+         unclustered {:>5.1} %  {} clusters",
+        scores.ari,
+        scores.nmi,
+        scores.pair_precision,
+        scores.pair_recall,
+        100.0 * scores.split_intents,
+        100.0 * scores.mixed_clusters,
+        100.0 * scores.unclustered,
+        scores.clusters,
+    )
+}
+
+/// Clusters one set and prints its figures; `halves` also scores the tuning and held-out keywords separately.
+fn run(name: &str, inputs: &[ClusterInput], truth: &[usize], held_out: Option<&[bool]>) {
+    reset_peak_memory();
+    let start = Instant::now();
+    let outcome = cluster_keywords(inputs, &ClusterOptions::default());
+    let elapsed = start.elapsed().as_secs_f64();
+    let peak = peak_memory_mib();
+    let members: Vec<Vec<usize>> = outcome.clusters.iter().map(|cluster| cluster.members.clone()).collect();
+    let intents = truth.iter().collect::<std::collections::BTreeSet<_>>().len();
+    println!(
+        "{name}: {} keywords, {intents} intents; {elapsed:.3} s, peak memory {peak:.0} MiB; {}",
+        inputs.len(),
+        summary(&outcome)
+    );
+    if held_out.is_none() || !tuning_only() {
+        println!("  {}", line("all", &score(truth, &members, &[])));
+    }
+    if let Some(held_out) = held_out {
+        let tuning: Vec<bool> = held_out.iter().map(|held| !held).collect();
+        println!("  {}", line("tuning half", &score(truth, &members, &tuning)));
+        if !tuning_only() {
+            println!("  {}", line("held-out half", &score(truth, &members, held_out)));
+        }
+    }
+}
+
+/// `CLUSTER_BENCH_DIAG=1` (or `=<count>` for an expansion) prints, for the tuning half only, every split intent,
+/// every cluster with its intents and every unclustered keyword: what tuning may look at (never the held-out half).
+fn diagnose(set: &intent_set::LabelledSet) {
+    let outcome = cluster_keywords(&set.inputs, &ClusterOptions::default());
+    let mut per_intent: std::collections::BTreeMap<usize, Vec<(String, usize)>> = Default::default();
+    for cluster in &outcome.clusters {
+        let mut counts: std::collections::BTreeMap<usize, usize> = Default::default();
+        for &m in &cluster.members {
+            *counts.entry(set.labels[m]).or_insert(0) += 1;
+        }
+        for (intent, count) in counts {
+            per_intent.entry(intent).or_default().push((cluster.name.clone(), count));
+        }
+    }
+    for (intent, list) in per_intent {
+        if list.len() > 1 {
+            println!("SPLIT {}: {:?}", set.intent_names[intent], list);
+        }
+    }
+    for cluster in &outcome.clusters {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for &m in &cluster.members {
+            *counts.entry(set.intent_names[set.labels[m]].as_str()).or_insert(0) += 1;
+        }
+        let parent = cluster.parent.map(|p| outcome.clusters[p].name.clone()).unwrap_or_default();
+        println!("CLUSTER {} (parent {parent}): {counts:?}", cluster.name);
+    }
+    for &u in &outcome.unclustered {
+        println!("UNCLUSTERED {} ({})", set.inputs[u].text, set.intent_names[set.labels[u]]);
+    }
+}
+
+fn summary(outcome: &ClusterOutcome) -> String {
+    let children = outcome.clusters.iter().filter(|cluster| cluster.parent.is_some()).count();
+    format!(
+        "{} clusters ({} under a pillar), {} unclustered, {} duplicate groups",
         outcome.clusters.len(),
-        clustered,
-        100.0 * clustered as f64 / keywords.max(1) as f64,
+        children,
         outcome.unclustered.len(),
         outcome.duplicates.len()
     )
 }
 
-fn main() {
-    let (inputs, truth) = fixture();
-    let topics = truth.iter().max().map_or(0, |max| max + 1);
-    println!("fixture: {} keywords, {} topics", inputs.len(), topics);
-    let variants = [
-        ("defaults (3-10 per cluster)", ClusterOptions::default()),
-        ("no size cap (min 2)", ClusterOptions { min_size: 2, max_size: usize::MAX, ..ClusterOptions::default() }),
-    ];
-    for (name, options) in variants {
-        let outcome = cluster_keywords(&inputs, &options);
-        let predicted = outcome.labels(inputs.len());
-        println!(
-            "  {name}: ARI {:.3}, NMI {:.3}; {}",
-            adjusted_rand_index(&truth, &predicted),
-            normalized_mutual_info(&truth, &predicted),
-            summary(&outcome, inputs.len())
-        );
-    }
+/// `CLUSTER_BENCH_TUNING_ONLY=1` hides every held-out figure (for tuning runs: the held-out half is never tuned on).
+fn tuning_only() -> bool {
+    std::env::var_os("CLUSTER_BENCH_TUNING_ONLY").is_some()
+}
 
-    // `CLUSTER_BENCH_FIXTURE_ONLY=1` stops here (quick quality checks in a debug build).
-    if std::env::var_os("CLUSTER_BENCH_FIXTURE_ONLY").is_some() {
+fn main() {
+    let base = intent_set::base();
+    let tuning = base.half(false);
+    let held = base.half(true);
+    if let Ok(size) = std::env::var("CLUSTER_BENCH_DIAG") {
+        match size.parse::<usize>() {
+            Ok(count) => diagnose(&intent_set::expanded(count).half(false)),
+            Err(_) => diagnose(&tuning),
+        }
         return;
     }
-    for (count, seed) in [(10_000, 10), (100_000, 100)] {
-        let keywords = synthetic(count, seed);
-        let start = Instant::now();
-        let outcome = cluster_keywords(&keywords, &ClusterOptions::default());
-        let elapsed = start.elapsed().as_secs_f64();
-        println!(
-            "synthetic {count}: {elapsed:.3} s, {:.0} keywords/s, peak memory {:.0} MiB; {}",
-            count as f64 / elapsed,
-            peak_memory_mib().unwrap_or(f64::NAN),
-            summary(&outcome, count)
-        );
+    run("intent set, tuning half", &tuning.inputs, &tuning.labels, None);
+    if !tuning_only() {
+        run("intent set, held-out half", &held.inputs, &held.labels, None);
+        run("intent set, both halves", &base.inputs, &base.labels, Some(&base.held_out));
+    }
+    let (inputs, truth) = topics_fixture();
+    run("topic fixture (old)", &inputs, &truth, None);
+
+    // `CLUSTER_BENCH_QUICK=1` stops here (quick quality checks in a debug build).
+    if std::env::var_os("CLUSTER_BENCH_QUICK").is_some() {
+        return;
+    }
+    for count in [10_000, 100_000] {
+        let set = intent_set::expanded(count);
+        run(&format!("intent set, {count} keywords"), &set.inputs, &set.labels, Some(&set.held_out));
     }
 }

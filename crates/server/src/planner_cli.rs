@@ -27,7 +27,9 @@ fn report_errors(file: &Path, errors: &[csv_import::RowError]) {
 }
 
 /// Clusters the keywords of a CSV file and writes `keyword,cluster,pillar,intent` rows to `out` (keywords left
-/// unclustered have empty cluster columns). Rows with problems are reported on stderr and skipped.
+/// unclustered have empty cluster columns). `pillar` is the head keyword of the pillar the cluster sits under: its
+/// parent cluster's when the engine grouped it under a broader one, otherwise its own (it is a pillar itself).
+/// Rows with problems are reported on stderr and skipped.
 pub fn cluster(file: &Path, out: &mut impl Write) -> anyhow::Result<()> {
     let parsed = read_rows(file)?;
     report_errors(file, &parsed.errors);
@@ -38,8 +40,14 @@ pub fn cluster(file: &Path, out: &mut impl Write) -> anyhow::Result<()> {
     writer.write_record(["keyword", "cluster", "pillar", "intent"])?;
     for c in &outcome.clusters {
         let intent = serde_json::to_value(c.intent)?.as_str().unwrap_or_default().to_owned();
+        let head = c.parent.and_then(|parent| outcome.clusters.get(parent)).unwrap_or(c);
         for member in &c.members {
-            writer.write_record([&parsed.rows[*member].keyword, &c.name, &parsed.rows[c.pillar].keyword, &intent])?;
+            writer.write_record([
+                &parsed.rows[*member].keyword,
+                &c.name,
+                &parsed.rows[head.pillar].keyword,
+                &intent,
+            ])?;
         }
     }
     for index in &outcome.unclustered {
@@ -47,9 +55,10 @@ pub fn cluster(file: &Path, out: &mut impl Write) -> anyhow::Result<()> {
     }
     writer.flush()?;
     eprintln!(
-        "{} keywords: {} clusters, {} unclustered, {} rows skipped",
+        "{} keywords: {} clusters ({} under a pillar), {} unclustered, {} rows skipped",
         parsed.rows.len(),
         outcome.clusters.len(),
+        outcome.clusters.iter().filter(|c| c.parent.is_some()).count(),
         outcome.unclustered.len(),
         parsed.errors.len()
     );

@@ -19,6 +19,10 @@ const MODIFIER_WEIGHT: f32 = 0.3;
 /// Exponent on IDF: 1 is classic TF-IDF; lower flattens it so one rare word ("nike") does not outweigh the shared
 /// topic words ("running shoes").
 const IDF_POWER: f32 = 0.5;
+/// Stems found in few keywords weigh `df / (df + RARE_DAMPING)` of their IDF weight: a word only one keyword has
+/// cannot link it to anything, it can only pull it away from its intent ("phalaenopsis care" from "orchid care").
+/// Classic IDF does the opposite, which is what lets long-tail words split intents as lists grow.
+pub(crate) const RARE_DAMPING: f32 = 1.0;
 /// Share of the stem cosine in the lexical similarity; the rest is the n-gram cosine.
 pub(crate) const STEM_SHARE: f32 = 0.7;
 
@@ -133,7 +137,8 @@ impl Features {
                     .iter()
                     .map(|&(id, is_modifier)| {
                         let factor = if is_modifier { MODIFIER_WEIGHT } else { 1.0 };
-                        (id, idf(&stem_frequency, id) * factor)
+                        let df = stem_frequency.get(id as usize).copied().unwrap_or(1) as f32;
+                        (id, idf(&stem_frequency, id) * factor * df / (df + RARE_DAMPING))
                     })
                     .collect();
                 SparseVector::normalised(weighted)

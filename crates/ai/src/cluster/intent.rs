@@ -120,7 +120,44 @@ const INFORMATIONAL_WORDS: &[&str] = &[
 
 /// Words that carry no topic: they say what the searcher wants, not what about. Besides the intent words above
 /// these include a few generic qualifiers.
-const OTHER_MODIFIERS: &[&str] = &["near", "online", "free", "new", "list", "ways", "easy", "simple", "types"];
+/// ("list" is not one: "python list" and "packing list" are topics.) Audience, time, quality and source words that
+/// say nothing about the topic follow; places and other long-tail words are learned from the keyword list itself
+/// (see `modifiers.rs`).
+const OTHER_MODIFIERS: &[&str] = &[
+    "near",
+    "online",
+    "free",
+    "new",
+    "ways",
+    "easy",
+    "simple",
+    "types",
+    "today",
+    "current",
+    "latest",
+    "popular",
+    "good",
+    "great",
+    "quick",
+    "fast",
+    "ultimate",
+    "complete",
+    "essential",
+    "expert",
+    "professional",
+    "local",
+    "trusted",
+    "reliable",
+    "beginner",
+    "beginners",
+    "dummies",
+    "seniors",
+    "reddit",
+    "quora",
+    "youtube",
+    "pdf",
+    "faq",
+];
 
 /// Whether a (lower-case, unstemmed) word is an intent or generic modifier rather than part of a topic. The
 /// similarity gives such words little weight, so "best dog food" and "best running shoes" do not meet on "best".

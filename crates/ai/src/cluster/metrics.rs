@@ -54,6 +54,77 @@ pub fn normalized_mutual_info(truth: &[usize], predicted: &[usize]) -> f64 {
     (mutual / ((h_truth + h_predicted) / 2.0)).clamp(0.0, 1.0)
 }
 
+/// Everything the benchmark reports about one grouping against the truth. All shares are 0–1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scores {
+    pub ari: f64,
+    pub nmi: f64,
+    /// Of the keyword pairs put in one cluster, the share that share an intent (unclustered keywords pair with
+    /// nothing).
+    pub pair_precision: f64,
+    /// Of the keyword pairs that share an intent, the share put in one cluster.
+    pub pair_recall: f64,
+    /// Of the intents with at least two keywords, the share whose clustered keywords lie in more than one cluster.
+    pub split_intents: f64,
+    /// Of the clusters, the share whose members come from more than one intent.
+    pub mixed_clusters: f64,
+    /// Share of keywords left unclustered.
+    pub unclustered: f64,
+    pub clusters: usize,
+}
+
+/// Scores a clustering (`clusters`: member indices per cluster; every other index counts as unclustered) against
+/// `truth` (one intent label per keyword), over the keywords where `keep` is true (all when `keep` is empty).
+pub fn score(truth: &[usize], clusters: &[Vec<usize>], keep: &[bool]) -> Scores {
+    let kept = |index: usize| keep.is_empty() || keep.get(index).copied().unwrap_or(false);
+    let n = truth.len();
+    let mut cluster_of: Vec<Option<usize>> = vec![None; n];
+    for (label, members) in clusters.iter().enumerate() {
+        for &member in members {
+            if let Some(slot) = cluster_of.get_mut(member) {
+                *slot = Some(label);
+            }
+        }
+    }
+    let indices: Vec<usize> = (0..n).filter(|&index| kept(index)).collect();
+    let truth_kept: Vec<usize> = indices.iter().map(|&index| truth[index]).collect();
+    let predicted: Vec<usize> =
+        indices.iter().map(|&index| cluster_of[index].unwrap_or(clusters.len() + index)).collect();
+    let table = Contingency::new(&truth_kept, &predicted);
+    let pairs = |count: f64| count * (count - 1.0) / 2.0;
+    let together: f64 = table.cells.values().map(|&count| pairs(count)).sum();
+    let same_truth: f64 = table.rows.values().map(|&count| pairs(count)).sum();
+    let same_cluster: f64 = table.columns.values().map(|&count| pairs(count)).sum();
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 1.0 };
+    let mut clusters_per_intent: BTreeMap<usize, std::collections::BTreeSet<usize>> = BTreeMap::new();
+    let mut intent_sizes: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut intents_per_cluster: BTreeMap<usize, std::collections::BTreeSet<usize>> = BTreeMap::new();
+    let mut unclustered = 0usize;
+    for &index in &indices {
+        *intent_sizes.entry(truth[index]).or_insert(0) += 1;
+        match cluster_of[index] {
+            Some(cluster) => {
+                clusters_per_intent.entry(truth[index]).or_default().insert(cluster);
+                intents_per_cluster.entry(cluster).or_default().insert(truth[index]);
+            }
+            None => unclustered += 1,
+        }
+    }
+    let multi: Vec<usize> = intent_sizes.iter().filter(|&(_, &size)| size >= 2).map(|(&intent, _)| intent).collect();
+    let split = multi.iter().filter(|intent| clusters_per_intent.get(intent).is_some_and(|set| set.len() > 1)).count();
+    let mixed = intents_per_cluster.values().filter(|set| set.len() > 1).count();
+    Scores {
+        ari: adjusted_rand_index(&truth_kept, &predicted),
+        nmi: normalized_mutual_info(&truth_kept, &predicted),
+        pair_precision: ratio(together, same_cluster),
+        pair_recall: ratio(together, same_truth),
+        split_intents: ratio(split as f64, multi.len() as f64),
+        mixed_clusters: ratio(mixed as f64, intents_per_cluster.len() as f64),
+        unclustered: ratio(unclustered as f64, indices.len() as f64),
+        clusters: intents_per_cluster.len(),
+    }
+}
+
 /// Counts of items per (truth, predicted) label pair and per label on each side. Ordered maps, so sums run in the
 /// same order every time and results are bit-for-bit repeatable.
 struct Contingency {
@@ -106,6 +177,20 @@ mod tests {
     fn independent_groupings() {
         close(adjusted_rand_index(&[0, 0, 1, 1], &[0, 1, 0, 1]), -0.5);
         close(normalized_mutual_info(&[0, 0, 1, 1], &[0, 1, 0, 1]), 0.0);
+    }
+
+    #[test]
+    fn scores_count_splits_mixes_and_pairs() {
+        // Intent 0 = {0,1,2} split over clusters A={0,1} and B={2,3}; intent 1 = {3,4}, 4 unclustered.
+        let scores = score(&[0, 0, 0, 1, 1], &[vec![0, 1], vec![2, 3]], &[]);
+        close(scores.pair_precision, 1.0 / 2.0);
+        close(scores.pair_recall, 1.0 / 4.0);
+        close(scores.split_intents, 1.0 / 2.0);
+        close(scores.mixed_clusters, 1.0 / 2.0);
+        close(scores.unclustered, 1.0 / 5.0);
+        let only_first = score(&[0, 0, 0, 1, 1], &[vec![0, 1], vec![2, 3]], &[true, true, false, false, false]);
+        close(only_first.ari, 1.0);
+        close(only_first.split_intents, 0.0);
     }
 
     #[test]

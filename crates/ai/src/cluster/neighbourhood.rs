@@ -6,6 +6,7 @@
 //! similarity is combined with the cosine of the two keywords' neighbourhood vectors (their similarities to every
 //! neighbour, themselves included with 1), a second-order similarity in the spirit of Jarvis–Patrick shared
 //! nearest neighbours. Pairs in the same dense region keep their score; pairs bridging two regions lose part of it.
+//! The blend only ever lowers an edge (see [`reweight`]).
 
 use super::candidates::Edge;
 
@@ -13,8 +14,11 @@ use super::candidates::Edge;
 /// 0.5 ≈ 0.74, 0.7 ≈ 0.75; above that it flattens).
 pub(crate) const WEIGHT: f32 = 0.7;
 
-/// Reweights every edge to `first^(1 − w) · second^w`, the geometric blend of its own similarity and the cosine of
-/// the neighbourhoods of its two ends (`w` = `weight`, 0 leaves the graph unchanged).
+/// Reweights every edge to `min(first, first^(1 − w) · second^w)`, the geometric blend of its own similarity and
+/// the cosine of the neighbourhoods of its two ends (`w` = `weight`, 0 leaves the graph unchanged), never above its
+/// own similarity: shared company can pull a bridging pair apart, but cannot make two intents that share a head
+/// term ("mortgage rates", "mortgage calculator") look alike just because a short list puts them in one
+/// neighbourhood.
 pub(crate) fn reweight(units: usize, edges: &mut [Edge], weight: f32) {
     if weight <= 0.0 {
         return;
@@ -45,7 +49,9 @@ pub(crate) fn reweight(units: usize, edges: &mut [Edge], weight: f32) {
         })
         .collect();
     for (edge, second) in edges.iter_mut().zip(second_order) {
-        edge.similarity = edge.similarity.max(0.0).powf(1.0 - weight) * second.max(0.0).powf(weight);
+        let first = edge.similarity.max(0.0);
+        let blended = first.powf(1.0 - weight) * second.max(0.0).powf(weight);
+        edge.similarity = blended.min(first);
     }
 }
 

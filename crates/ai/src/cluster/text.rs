@@ -37,6 +37,47 @@ pub(crate) struct Analysed {
     pub topic_words: Vec<String>,
 }
 
+impl Analysed {
+    /// The core key: sorted topic stems (keywords that differ only in modifiers share it). A keyword without topic
+    /// words keeps its duplicate key, marked so it cannot meet a real topic.
+    pub fn core_key(&self) -> String {
+        if self.topic_stems.is_empty() {
+            return format!("~{}", self.key);
+        }
+        let mut stems: Vec<&str> = self.topic_stems.iter().map(String::as_str).collect();
+        stems.sort_unstable();
+        stems.join(" ")
+    }
+
+    /// A copy where the topic stems in `learned` (long-tail modifiers found in the keyword list) count as modifiers.
+    /// A keyword made only of such words keeps them as its topic.
+    pub fn with_learned_modifiers(&self, learned: &[String]) -> Analysed {
+        let learned = |stem: &str| learned.iter().any(|found| found == stem);
+        if !self.topic_stems.iter().any(|stem| learned(stem)) || self.topic_stems.iter().all(|stem| learned(stem)) {
+            return self.clone();
+        }
+        let mut out = Analysed {
+            normalised: self.normalised.clone(),
+            key: self.key.clone(),
+            modifier_stems: self.modifier_stems.clone(),
+            ..Analysed::default()
+        };
+        for (index, stem) in self.topic_stems.iter().enumerate() {
+            if learned(stem) {
+                if !out.modifier_stems.contains(stem) {
+                    out.modifier_stems.push(stem.clone());
+                }
+            } else {
+                out.topic_stems.push(stem.clone());
+                if let Some(word) = self.topic_words.get(index) {
+                    out.topic_words.push(word.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Splits, filters and stems keywords, caching stems (large keyword lists repeat the same few thousand words).
 pub(crate) struct Analyser {
     stemmer: Stemmer,

@@ -38,11 +38,18 @@ pub struct ClusterOptions {
     /// Lower bar used only to grow groups still smaller than `min_size` (0–1, at most `threshold`): a keyword that
     /// is loosely related to a small group joins it, instead of both ending up unclustered.
     pub attach_threshold: f32,
-    /// Groups with fewer distinct keywords than this are dissolved into [`ClusterOutcome::unclustered`].
+    /// Groups with fewer distinct keywords than this are dissolved into [`ClusterOutcome::unclustered`]. The
+    /// default, 2, leaves out only keywords that stand alone.
     pub min_size: usize,
-    /// No cluster grows beyond this many distinct keywords; a larger topic comes out as several clusters, split
-    /// where its members are least similar. Duplicates ride along with their canonical keyword and are not counted.
+    /// Optional cap on distinct keywords per cluster; `usize::MAX` (the default) means none. A cluster is one search
+    /// intent, whatever its size: capping it splits the intent into clusters that compete for the same searches.
+    /// With a cap, a larger group comes out as several clusters, split where its members are least similar.
+    /// Duplicates ride along with their canonical keyword and are not counted.
     pub max_size: usize,
+    /// Clusters whose average link (the same bounded average as `threshold`, over their topic cores) reaches this
+    /// are grouped under one pillar: the most prominent of them becomes the parent of the others
+    /// ([`Cluster::parent`]). 0–1, at most `threshold`.
+    pub pillar_threshold: f32,
     /// Share of the embedding cosine in the blended similarity when vectors are given (0–1); the rest is lexical.
     pub embedding_weight: f32,
     /// Candidate generation skips index keys (stems, stem pairs, stem triples) found in more keywords than this,
@@ -62,10 +69,11 @@ pub struct ClusterOptions {
 impl Default for ClusterOptions {
     fn default() -> Self {
         Self {
-            threshold: 0.4,
+            threshold: 0.45,
             attach_threshold: 0.25,
-            min_size: 3,
-            max_size: 10,
+            min_size: 2,
+            max_size: usize::MAX,
+            pillar_threshold: 0.15,
             embedding_weight: 0.5,
             max_key_frequency: 400,
             max_neighbours: 24,
@@ -87,6 +95,11 @@ pub struct Cluster {
     pub members: Vec<usize>,
     /// The search intent most members express.
     pub intent: Intent,
+    /// Index (in [`ClusterOutcome::clusters`]) of the pillar cluster this one sits under, when several clusters are
+    /// facets of one broader topic ("cat food" over "kitten food" and "cat food bowls"). A pillar has no parent
+    /// itself, and each child is still one intent of its own.
+    #[serde(default)]
+    pub parent: Option<usize>,
 }
 
 /// Keywords that normalise to the same thing (case, Unicode form, plurals, word order, stopwords) and were

@@ -2,11 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use ai::cluster::metrics::{adjusted_rand_index, normalized_mutual_info};
+use ai::cluster::metrics::{adjusted_rand_index, normalized_mutual_info, score};
 use ai::cluster::{
     ClusterError, ClusterInput, ClusterOptions, ClusterOutcome, Intent, cluster_keywords,
     cluster_keywords_with_embeddings,
 };
+
+#[path = "../support/intent_set.rs"]
+mod intent_set;
 
 const FIXTURE: &str = include_str!("../fixtures/cluster_topics.csv");
 
@@ -221,20 +224,67 @@ fn intent_labels() {
     assert_eq!(serde_json::to_value(Intent::Commercial).unwrap(), "commercial");
 }
 
-#[test]
-fn big_topics_are_split_to_max_size() {
+fn dog_bed_variants() -> Vec<ClusterInput> {
     let qualifiers = [
         "red", "blue", "green", "black", "white", "large", "small", "cheap", "soft", "hard", "round", "square", "long",
         "short", "wide", "narrow", "light", "heavy", "warm", "cool", "dark", "bright", "thin", "thick", "tall",
     ];
-    let texts: Vec<String> = qualifiers.iter().map(|qualifier| format!("{qualifier} dog bed")).collect();
-    let input: Vec<ClusterInput> = texts.iter().map(|text| ClusterInput::new(text, 10)).collect();
-    let options = ClusterOptions::default();
+    qualifiers.iter().map(|qualifier| ClusterInput::new(format!("{qualifier} dog bed"), 10)).collect()
+}
+
+#[test]
+fn a_big_intent_stays_one_cluster() {
+    let input = dog_bed_variants();
+    let outcome = cluster_keywords(&input, &ClusterOptions::default());
+    assert_partition(&outcome, input.len());
+    assert_eq!(outcome.clusters.len(), 1, "{:?}", grouping(&input, &outcome));
+    assert_eq!(outcome.clusters[0].members.len(), input.len());
+}
+
+#[test]
+fn an_explicit_cap_still_splits() {
+    let input = dog_bed_variants();
+    let options = ClusterOptions { max_size: 10, min_size: 3, ..ClusterOptions::default() };
     let outcome = cluster_keywords(&input, &options);
     assert_partition(&outcome, input.len());
     assert!(outcome.clusters.len() >= 3, "{} clusters", outcome.clusters.len());
     for cluster in &outcome.clusters {
         assert!((options.min_size..=options.max_size).contains(&cluster.members.len()), "{}", cluster.members.len());
+    }
+}
+
+/// Look-alike intents that share a head term stay apart while modifiers do not split an intent (on the tuning half,
+/// where the list is large enough to learn its modifiers). Known gap: "cat food" and "dog food" (same modifiers,
+/// one shared word) still merge.
+#[test]
+fn shared_head_terms_do_not_merge_intents() {
+    let set = intent_set::base().half(false);
+    let outcome = cluster_keywords(&set.inputs, &ClusterOptions::default());
+    let name = |text: &str| cluster_of(&set.inputs, &outcome, text).map(|cluster| cluster.name.clone());
+    assert!(name("mortgage rates").is_some());
+    assert_ne!(name("mortgage rates"), name("mortgage calculator"));
+    assert_eq!(name("mortgage rates"), name("30 year fixed mortgage rates"));
+    assert_eq!(name("mortgage rates"), name("current mortgage rates"));
+    assert_ne!(name("mortgage rates"), name("refinance"));
+    assert_eq!(name("cat food"), name("wet cat food"));
+    assert_ne!(name("cat food"), name("cat food bowls"));
+    assert_ne!(name("cat food"), name("kitten food"));
+    assert_ne!(name("cat litter"), name("litter box"));
+    assert_ne!(name("learn python"), name("vpn"));
+}
+
+#[test]
+fn parents_are_pillars_of_related_clusters() {
+    let set = intent_set::base().half(false);
+    let outcome = cluster_keywords(&set.inputs, &ClusterOptions::default());
+    assert_partition(&outcome, set.inputs.len());
+    let children: Vec<&ai::cluster::Cluster> = outcome.clusters.iter().filter(|c| c.parent.is_some()).collect();
+    assert!(!children.is_empty(), "some clusters sit under a pillar");
+    for (index, cluster) in outcome.clusters.iter().enumerate() {
+        if let Some(parent) = cluster.parent {
+            assert!(parent < index, "a pillar comes before its children");
+            assert_eq!(outcome.clusters[parent].parent, None, "one level: {}", cluster.name);
+        }
     }
 }
 
@@ -267,7 +317,7 @@ fn cluster_names_are_unique() {
     assert_eq!(names.len(), outcome.clusters.len());
 }
 
-/// A regression guard a little below the measured figures (ARI 0.754, NMI 0.918; see `benches/cluster.rs`).
+/// Regression guards a little below the measured figures (see `benches/cluster.rs` and the module docs).
 #[test]
 fn fixture_quality() {
     let (input, truth) = fixture();
@@ -280,8 +330,47 @@ fn fixture_quality() {
     assert!(nmi >= NMI_FLOOR, "NMI {nmi:.3}");
 }
 
-const ARI_FLOOR: f64 = 0.72;
-const NMI_FLOOR: f64 = 0.90;
+const ARI_FLOOR: f64 = 0.78;
+const NMI_FLOOR: f64 = 0.91;
+
+fn set_scores(set: &intent_set::LabelledSet) -> ai::cluster::metrics::Scores {
+    let outcome = cluster_keywords(&set.inputs, &ClusterOptions::default());
+    assert_partition(&outcome, set.inputs.len());
+    let members: Vec<Vec<usize>> = outcome.clusters.iter().map(|cluster| cluster.members.clone()).collect();
+    score(&set.labels, &members, &[])
+}
+
+#[test]
+fn intent_set_is_as_described() {
+    let base = intent_set::base();
+    let (tuning, held) = (base.half(false), base.half(true));
+    assert!(tuning.inputs.len() >= 1_500 && held.inputs.len() >= 1_500);
+    assert!(base.intent_count() >= 80 && tuning.intent_count() >= 40 && held.intent_count() >= 40);
+    let expanded = intent_set::expanded(10_000);
+    assert_eq!(expanded.inputs.len(), 10_000);
+    assert_eq!(expanded.intent_count(), base.intent_count());
+    assert_eq!(intent_set::expanded(10_000).inputs, expanded.inputs, "deterministic");
+}
+
+/// The tuning half: the engine was tuned on it, so this is a floor a little below the measured figures.
+#[test]
+fn intent_set_tuning_half_quality() {
+    let scores = set_scores(&intent_set::base().half(false));
+    assert!(scores.ari >= TUNING_ARI_FLOOR, "{scores:?}");
+    assert!(scores.split_intents <= TUNING_SPLIT_CEILING, "{scores:?}");
+}
+
+const TUNING_ARI_FLOOR: f64 = 0.78;
+const TUNING_SPLIT_CEILING: f64 = 0.45;
+
+/// The held-out half is never tuned on; this only guards against a collapse, far below the reported figure.
+#[test]
+fn intent_set_held_out_half_regression_guard() {
+    let scores = set_scores(&intent_set::base().half(true));
+    assert!(scores.ari >= HELD_OUT_ARI_GUARD, "{scores:?}");
+}
+
+const HELD_OUT_ARI_GUARD: f64 = 0.6;
 
 #[test]
 fn embeddings_group_synonyms_without_shared_words() {
@@ -294,10 +383,14 @@ fn embeddings_group_synonyms_without_shared_words() {
     let embeddings = vec![shoe.clone(), shoe.clone(), shoe.clone(), shoe, loan.clone(), loan, Vec::new()];
     let semantic = cluster_keywords_with_embeddings(&input, &embeddings, &ClusterOptions::default()).unwrap();
     assert_partition(&semantic, input.len());
-    assert_eq!(semantic.clusters.len(), 1);
-    let members: BTreeSet<&str> = semantic.clusters[0].members.iter().map(|&index| texts[index]).collect();
-    assert_eq!(members, BTreeSet::from(["sneakers", "trainers", "running shoes", "athletic footwear"]));
-    assert_eq!(semantic.unclustered, vec![4, 5, 6], "a pair stays below min_size; no vector means lexical only");
+    let groups: BTreeSet<BTreeSet<&str>> =
+        semantic.clusters.iter().map(|cluster| cluster.members.iter().map(|&index| texts[index]).collect()).collect();
+    let expected = [
+        BTreeSet::from(["sneakers", "trainers", "running shoes", "athletic footwear"]),
+        BTreeSet::from(["mortgage", "home loan"]),
+    ];
+    assert_eq!(groups, BTreeSet::from(expected));
+    assert_eq!(semantic.unclustered, vec![6], "no vector means lexical only");
 }
 
 #[test]

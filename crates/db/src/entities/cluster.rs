@@ -15,6 +15,8 @@ pub struct Model {
     pub description: String,
     /// `new` (just created) or `mapped` (ideas generated).
     pub status: String,
+    /// The pillar cluster this one sits under (same sector); `None` for a pillar or a cluster on its own.
+    pub parent_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

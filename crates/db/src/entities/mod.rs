@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_prompt;
+pub mod account_security;
 pub mod ai_function_setting;
 pub mod ai_model;
 pub mod ai_provider;
@@ -24,6 +25,7 @@ pub mod module_setting;
 pub mod notification;
 pub mod one_time_token;
 pub mod plan;
+pub mod recovery_code;
 pub mod refresh_token;
 pub mod sector;
 pub mod seed_keyword;
@@ -33,5 +35,7 @@ pub mod subscription;
 pub mod system_setting;
 pub mod task;
 pub mod taxonomy;
+pub mod two_factor;
 pub mod user;
+pub mod user_session;
 pub mod writer_task;

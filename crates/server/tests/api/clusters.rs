@@ -375,3 +375,55 @@ async fn an_embedding_model_groups_by_meaning_and_is_cached() {
     })
     .await;
 }
+
+/// Look-alike intents that share a head term come out as separate clusters, the smaller under the larger as its
+/// pillar (`parent_id`); deleting the pillar leaves its children standing on their own.
+#[tokio::test]
+async fn related_intents_sit_under_a_pillar() {
+    each_backend(|backend| async move {
+        let app = app(backend, None).await;
+        let t = app.tenant("cluster-pillar@example.com").await;
+        let sector = t.sector_ids[0];
+        let keywords = [
+            ("mortgage rates", 90_000),
+            ("current mortgage rates", 40_000),
+            ("mortgage rates today", 30_000),
+            ("best mortgage rates", 10_000),
+            ("mortgage interest rates", 9_000),
+            ("mortgage calculator", 80_000),
+            ("mortgage payment calculator", 30_000),
+            ("mortgage calculator with taxes", 8_000),
+            ("free mortgage calculator", 5_000),
+            ("solar panels", 50_000),
+            ("solar panel installation", 8_000),
+            ("solar panels for home", 6_000),
+            ("how to tie a tie", 700),
+        ];
+        for (keyword, volume) in keywords {
+            let body = json!({"site_id": t.site_id, "sector_id": sector, "keyword": keyword, "volume": volume});
+            assert_eq!(app.as_user("POST", "/api/v1/planner/keywords/", &t.owner, Some(&body)).await.0, 201);
+        }
+        let task =
+            app.run_action(&t.owner, "/api/v1/planner/keywords/auto_cluster/", &json!({"sector_id": sector})).await;
+        assert_eq!(task["status"], "succeeded", "{task}");
+        let found = clusters(&app, &t).await;
+        let by_name = |name: &str| found.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("{found:#?}"));
+        let (rates, calculator) = (by_name("Mortgage Rates"), by_name("Mortgage Calculator"));
+        let solar = by_name("Solar Panels");
+        assert_eq!((rates["keywords_count"].as_i64(), calculator["keywords_count"].as_i64()), (Some(5), Some(4)));
+        assert_eq!(rates["parent_id"], Value::Null, "the pillar: {found:#?}");
+        assert_eq!(calculator["parent_id"], rates["id"], "a related intent, under it: {found:#?}");
+        assert_eq!(solar["parent_id"], Value::Null, "unrelated: on its own");
+        assert_eq!(task["result"]["clusters_under_pillars"], 1, "{task}");
+        assert_eq!(task["result"]["unclustered_keywords"], json!(["how to tie a tie"]), "listed: {task}");
+
+        let pillar = rates["id"].as_i64().unwrap();
+        let (status, _) = app.as_user("DELETE", &format!("/api/v1/planner/clusters/{pillar}/"), &t.owner, None).await;
+        assert_eq!(status, 204);
+        let (_, child) =
+            app.as_user("GET", &format!("/api/v1/planner/clusters/{}/", calculator["id"]), &t.owner, None).await;
+        assert_eq!(child["data"]["parent_id"], Value::Null, "{child}");
+        app.cleanup().await;
+    })
+    .await;
+}

@@ -11,6 +11,9 @@ pub struct ClusterOut {
     pub name: String,
     pub description: String,
     pub status: String,
+    /// The pillar cluster this one sits under (a related, broader intent of the same sector), as grouped by the
+    /// clustering engine; `null` for a pillar or a cluster on its own.
+    pub parent_id: Option<i64>,
     pub keywords_count: i64,
     /// Sum of the keywords' volumes.
     pub volume: i64,
@@ -55,6 +58,8 @@ pub struct GeneratedCluster {
     pub name: String,
     pub description: String,
     pub keyword_ids: Vec<i64>,
+    /// Index (among the job's clusters) of the pillar cluster this one sits under.
+    pub parent: Option<usize>,
 }
 
 impl AutoClusterJob {

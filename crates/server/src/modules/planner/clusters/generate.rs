@@ -109,7 +109,9 @@ impl AiJob for AutoCluster {
             spend.credits = plan.min_credits;
             offline_names(&grouped.outcome, &loaded.keywords)
         } else {
-            ask_model(deps, ctx, &plan, &loaded, &grouped.outcome, &mut spend).await?
+            let mut named = ask_model(deps, ctx, &plan, &loaded, &grouped.outcome, &mut spend).await?;
+            inherit_pillars(&mut named.groups, &grouped.outcome, &loaded.keywords);
+            named
         };
         spend.credits += grouped.embedding_credits;
         ctx.checkpoint().await?;
@@ -121,6 +123,10 @@ impl AiJob for AutoCluster {
         txn.commit().await.map_err(retry)?;
         ledger::after_charge(&deps.db, &deps.events, ctx.task.account_id, outcome).await;
         let left = count as u64 - saved.keywords_mapped;
+        let placed: std::collections::HashSet<i64> =
+            named.groups.iter().flat_map(|g| g.keyword_ids.iter().copied()).collect();
+        let alone: Vec<&str> =
+            loaded.keywords.iter().filter(|k| !placed.contains(&k.id)).map(|k| k.keyword.as_str()).take(50).collect();
         let mut unknown = named.unknown;
         unknown.sort();
         unknown.dedup();
@@ -130,7 +136,8 @@ impl AiJob for AutoCluster {
                 "keywords_mapped": saved.keywords_mapped, "keywords_unclustered": left,
                 "unknown_keywords": unknown.iter().take(20).collect::<Vec<_>>(), "cluster_ids": saved.cluster_ids,
                 "model": spend.model, "offline": plan.is_offline(), "embeddings": grouped.embeddings,
-                "left_out": named.left_out,
+                "left_out": named.left_out, "unclustered_keywords": alone,
+                "clusters_under_pillars": named.groups.iter().filter(|g| g.parent.is_some()).count(),
             }),
             cost_credits: spend.credits,
             message: format!(
@@ -203,10 +210,42 @@ fn offline_names(outcome: &ClusterOutcome, keywords: &[keyword::Model]) -> Named
                     intent.unwrap_or_default()
                 ),
                 keyword_ids: c.members.iter().map(|i| keywords[*i].id).collect(),
+                parent: c.parent,
             }
         })
         .collect();
     Named { groups, unknown: Vec::new(), left_out: Vec::new() }
+}
+
+/// Carries the engine's pillar hierarchy over to the model's clusters: each model cluster stands for the engine
+/// cluster holding most of its keywords, and sits under the model cluster standing for that one's pillar.
+fn inherit_pillars(groups: &mut [GeneratedCluster], outcome: &ClusterOutcome, keywords: &[keyword::Model]) {
+    let mut engine_cluster: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for (index, c) in outcome.clusters.iter().enumerate() {
+        for member in &c.members {
+            if let Some(k) = keywords.get(*member) {
+                engine_cluster.insert(k.id, index);
+            }
+        }
+    }
+    let stands_for: Vec<Option<usize>> = groups
+        .iter()
+        .map(|g| {
+            let mut counts: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+            for id in &g.keyword_ids {
+                if let Some(&c) = engine_cluster.get(id) {
+                    *counts.entry(c).or_insert(0) += 1;
+                }
+            }
+            counts.into_iter().max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0))).map(|(c, _)| c)
+        })
+        .collect();
+    for (index, group) in groups.iter_mut().enumerate() {
+        let pillar = stands_for[index].and_then(|c| outcome.clusters.get(c)).and_then(|c| c.parent);
+        group.parent = pillar
+            .and_then(|pillar| stands_for.iter().position(|&c| c == Some(pillar)))
+            .filter(|&parent| parent != index);
+    }
 }
 
 /// Whole engine groups in batches of about [`BATCH_KEYWORDS`]; unclustered keywords ride along so the model may
@@ -305,6 +344,7 @@ async fn ask_model(
                 name: c.name.chars().take(200).collect(),
                 description: c.description,
                 keyword_ids: c.members.iter().map(|j| loaded.keywords[members[*j]].id).collect(),
+                parent: None,
             });
         }
     }

@@ -98,6 +98,7 @@ pub async fn create(db: &DatabaseConnection, caller: &Caller, input: ClusterIn) 
         name: Set(name),
         description: Set(input.description.unwrap_or_default().trim().to_owned()),
         status: Set("new".into()),
+        parent_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -166,6 +167,11 @@ pub async fn delete(db: &DatabaseConnection, caller: &Caller, id: i64) -> Result
         .filter(content_idea::Column::ClusterId.eq(found.id))
         .exec(&txn)
         .await?;
+    cluster::Entity::update_many()
+        .col_expr(cluster::Column::ParentId, Expr::value(Option::<i64>::None))
+        .filter(cluster::Column::ParentId.eq(found.id))
+        .exec(&txn)
+        .await?;
     cluster::Entity::delete_by_id(found.id).exec(&txn).await?;
     txn.commit().await?;
     Ok(())
@@ -177,7 +183,8 @@ pub async fn own<C: ConnectionTrait>(db: &C, caller: &Caller, ids: &[i64]) -> Re
 }
 
 /// Saves the clusters a job made in one sector, inside the job's transaction: a cluster of the same name is
-/// reused, and each cluster's keywords move to it as `mapped`.
+/// reused, and each cluster's keywords move to it as `mapped`. Each cluster's parent is the pillar the job put it
+/// under, or none (a reused cluster too: the latest grouping wins, so no cycle survives from an older one).
 pub async fn save_generated<C: ConnectionTrait>(
     txn: &C,
     sector: &db::entities::sector::Model,
@@ -209,6 +216,7 @@ pub async fn save_generated<C: ConnectionTrait>(
                     normalized_name: Set(key.clone()),
                     description: Set(group.description.clone()),
                     status: Set("new".into()),
+                    parent_id: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
                 };
@@ -228,6 +236,14 @@ pub async fn save_generated<C: ConnectionTrait>(
             .exec(txn)
             .await?
             .rows_affected;
+    }
+    for (group, &id) in groups.iter().zip(&saved.cluster_ids) {
+        let parent = group.parent.and_then(|parent| saved.cluster_ids.get(parent).copied()).filter(|&p| p != id);
+        cluster::Entity::update_many()
+            .col_expr(cluster::Column::ParentId, Expr::value(parent))
+            .filter(cluster::Column::Id.eq(id))
+            .exec(txn)
+            .await?;
     }
     Ok(saved)
 }
