@@ -19,6 +19,7 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { plannerFlow } from './planner.mjs';
+import { securityFlow } from './security.mjs';
 import { writerFlow } from './writer.mjs';
 
 const WEB = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -463,18 +464,12 @@ async function main() {
   await page.getByText('Account saved.').waitFor();
   await screenshot('account');
 
-  step('an expired access token is renewed once, with the rotated refresh token stored');
-  const before = await page.evaluate(() => JSON.parse(localStorage.getItem('igny8.auth') ?? '{}').state);
-  await page.evaluate(() => {
-    const raw = JSON.parse(localStorage.getItem('igny8.auth') ?? '{}');
-    raw.state.access = 'expired.or.garbage';
-    localStorage.setItem('igny8.auth', JSON.stringify(raw));
-  });
+  step('a reload keeps the session through the HttpOnly refresh cookie; no token is stored where scripts read');
   await page.reload();
   await page.getByLabel('Account name').waitFor();
-  const after = await page.evaluate(() => JSON.parse(localStorage.getItem('igny8.auth') ?? '{}').state);
-  if (!after.access || after.access === 'expired.or.garbage') throw new Error('access token was not renewed');
-  if (!after.refresh || after.refresh === before.refresh) throw new Error('rotated refresh token was not stored');
+  const kept = await page.evaluate(() => localStorage.getItem('igny8.auth') ?? '');
+  if (/"(access|refresh)"/.test(kept)) throw new Error(`a token is in localStorage: ${kept.slice(0, 120)}`);
+  if (!(await context.cookies()).some((c) => c.name === 'igny8_refresh' && c.httpOnly)) throw new Error('no HttpOnly refresh cookie');
 
   step('sign out');
   await page.getByTestId('user-menu').click();
@@ -713,6 +708,9 @@ async function main() {
   if (seen.bursts.length) throw new Error(`the same session answer was asked in a burst: ${seen.bursts.join('; ')}`);
   if (seen.over.length) throw new Error(`a session answer was asked more than once per page load: ${seen.over.join('; ')}`);
   if (seen.me > seen.loads + 2) throw new Error(`/auth/me was asked ${seen.me} times over ${seen.loads} page loads`);
+
+  await page.setViewportSize({ width: 1280, height: 820 });
+  await securityFlow({ browser, page, base, screenshot, step, log, email, password });
 
   if (problems.length) throw new Error(`the browser reported problems:\n  ${problems.join('\n  ')}`);
   finished = true;

@@ -39,7 +39,7 @@ fn assemble(switchable: Switchable) -> OpenApiRouter<AppState> {
             modules::system::routes().merge(modules::ai_settings::routes()).merge(modules::system::modules::routes()),
         )
         .nest("/api/v1/auth", modules::auth::routes().merge(modules::catalog::routes()).merge(modules::sites::routes()))
-        .nest("/api/v1/account", modules::account::routes())
+        .nest("/api/v1/account", modules::account::routes().merge(modules::auth::account_routes()))
         .nest("/api/v1/notifications", modules::notifications::routes())
         .nest("/api/v1/billing", modules::billing::routes())
         .nest("/api/v1/tasks", modules::tasks::routes())
@@ -86,7 +86,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
         .layer(axum::middleware::from_fn_with_state((state.clone(), actions), http::throttle::per_user))
         .layer(from_fn(http::middleware::ensure_envelope))
         .layer(CompressionLayer::new())
-        .layer(from_fn(http::middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(config.is_https(), http::middleware::security_headers))
         .layer(cors(config))
         .layer(from_fn(http::metrics::track))
         .layer(from_fn(http::request_id::layer))

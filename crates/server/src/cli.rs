@@ -90,6 +90,17 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Re-seal every stored secret (provider keys, 2FA secrets…) under a new server secret key, in one transaction.
+    ///
+    /// With the generated key (<data_dir>/secret.key) the new key replaces it and the old one is kept as
+    /// secret.key.previous, which still verifies access tokens signed before the restart until they expire. With a
+    /// configured secret_key, set the printed new key as secret_key and the old one as previous_secret_key.
+    /// Restart the server (and workers) afterwards.
+    RotateSecret {
+        /// The new key (at least 32 characters); a random one when omitted.
+        #[arg(long, env = "IGNY8_NEW_SECRET_KEY", hide_env_values = true)]
+        new_key: Option<String>,
+    },
     /// Print the OpenAPI 3.1 schema of the HTTP API as JSON.
     Openapi {
         /// Write to this file instead of standard output.
@@ -134,6 +145,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportKeywords { file, site, sector, dry_run } => {
             crate::planner_cli::import_keywords(config, &file, site, sector, dry_run).await
         }
+        Command::RotateSecret { new_key } => rotate_secret(config, new_key).await,
         Command::Openapi { .. } | Command::Cluster { .. } => unreachable!("handled above"),
     }
 }
@@ -240,6 +252,36 @@ async fn migrate(config: Config, status_only: bool) -> anyhow::Result<()> {
         status.applied.len(),
         status.pending.len()
     );
+    Ok(())
+}
+
+async fn rotate_secret(config: Config, new_key: Option<String>) -> anyhow::Result<()> {
+    let db = startup::open_database(&config, config.auto_migrate).await?;
+    let configured = !config.secret_key.is_empty();
+    let (new_secret, rotation) = crate::secrets::rotate(&config, &db, new_key.clone()).await?;
+    println!("rotate-secret: re-sealed {} stored secret(s) in one transaction", rotation.total());
+    for (column, count) in &rotation.resealed {
+        println!("  {column}: {count}");
+    }
+    match rotation.key_file {
+        Some(path) => println!(
+            "The new key is in {}; the old one is kept next to it as secret.key.previous. Restart `igny8 serve` \
+             (and any workers): access tokens signed before the restart stay valid until they expire.",
+            path.display()
+        ),
+        None if configured => {
+            println!("secret_key is configured, so set it yourself and restart:");
+            if new_key.is_some() {
+                println!("  IGNY8_SECRET_KEY=<the new key you gave>");
+            } else {
+                println!("  IGNY8_SECRET_KEY={}", new_secret.expose());
+            }
+            println!(
+                "  IGNY8_PREVIOUS_SECRET_KEY=<the old secret_key> (verifies access tokens signed before the restart)"
+            );
+        }
+        None => {}
+    }
     Ok(())
 }
 

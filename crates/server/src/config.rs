@@ -27,6 +27,10 @@ pub struct Config {
     pub image_dir: String,
     /// Key for signing tokens and encrypting secrets; empty means "generate one into the data folder".
     pub secret_key: Secret,
+    /// The secret key in force before `igny8 rotate-secret` (when `secret_key` is configured rather than
+    /// generated): it still opens values sealed under it and verifies access tokens signed before this process
+    /// started, for one access-token lifetime (15 minutes). Empty: none, or `<data_dir>/secret.key.previous`.
+    pub previous_secret_key: Secret,
     /// Run pending migrations when `serve` or `worker` starts.
     pub auto_migrate: bool,
     /// Browser origins allowed to call the API (CORS); empty allows none beyond the same origin.
@@ -133,6 +137,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             image_dir: String::new(),
             secret_key: Secret::default(),
+            previous_secret_key: Secret::default(),
             auto_migrate: true,
             cors_origins: Vec::new(),
             request_timeout_secs: 30,
@@ -172,6 +177,7 @@ impl fmt::Debug for Config {
             .field("image_dir", &self.image_dir)
             .field("image_dir", &self.image_dir)
             .field("secret_key", &self.secret_key)
+            .field("previous_secret_key", &self.previous_secret_key)
             .field("auto_migrate", &self.auto_migrate)
             .field("cors_origins", &self.cors_origins)
             .field("request_timeout_secs", &self.request_timeout_secs)
@@ -290,6 +296,11 @@ impl Config {
         }
     }
 
+    /// Whether users reach the app over https (then HSTS is sent and cookies are `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.public_url.trim().to_ascii_lowercase().starts_with("https://")
+    }
+
     /// Base URL for links in mails.
     pub fn public_url(&self) -> String {
         if self.public_url.is_empty() {
@@ -328,7 +339,7 @@ pub fn redact_url(url: &str) -> String {
 
 /// `IGNY8_*` variables that are neither settings nor read elsewhere: probably typos.
 fn unknown_env(known: &[String]) -> Vec<String> {
-    const OTHERS: [&str; 3] = ["CONFIG", "TEST_DATABASE_URL", "PASSWORD"];
+    const OTHERS: [&str; 4] = ["CONFIG", "TEST_DATABASE_URL", "PASSWORD", "NEW_SECRET_KEY"];
     std::env::vars_os()
         .filter_map(|(name, _)| name.into_string().ok())
         .filter_map(|name| name.strip_prefix("IGNY8_").map(str::to_owned))
@@ -341,7 +352,7 @@ fn describe(error: &figment::Error) -> String {
     let key = error.path.join(".");
     let kind = error.kind.to_string();
     // figment reports the value it found; never echo it for the secret.
-    let kind = if matches!(key.as_str(), "secret_key" | "smtp_url" | "ai_api_key") {
+    let kind = if matches!(key.as_str(), "secret_key" | "previous_secret_key" | "smtp_url" | "ai_api_key") {
         "invalid value".to_owned()
     } else {
         kind

@@ -46,8 +46,13 @@ impl AppState {
     /// State for a configuration whose secret key is already resolved.
     pub async fn new(db: DatabaseConnection, config: Config) -> anyhow::Result<Self> {
         let secret = config.secret_key.expose();
-        let (keys, cipher, signer) =
+        let (mut keys, mut cipher, signer) =
             (Keys::from_secret(secret), Cipher::from_secret(secret), UrlSigner::from_secret(secret));
+        // After `igny8 rotate-secret`: the key before it still verifies the access tokens it signed.
+        if let Some(previous) = crate::secrets::previous(&config)? {
+            keys = keys.with_previous(previous.expose(), chrono::Utc::now());
+            cipher = cipher.with_previous(previous.expose());
+        }
         let events = Events::default().with_postgres_relay(&db);
         let images: Arc<dyn ImageStore> = Arc::new(LocalDisk::new(config.image_root()));
         let limiters = Limiters::from_config(&config);

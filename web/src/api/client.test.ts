@@ -246,6 +246,61 @@ describe('a session with only a refresh token', () => {
   });
 });
 
+describe('the refresh cookie (web app)', () => {
+  it('refreshes with the HttpOnly cookie: an empty body, the mode header, only the access token comes back', async () => {
+    const session = { access: null as string | null, signedIn: true, expired: null as string | null };
+    const fetchMock = vi.fn<typeof fetch>();
+    const client = createApiClient({
+      fetch: fetchMock,
+      refreshWithCookie: true,
+      getAccessToken: () => session.access,
+      getRefreshToken: () => (session.signedIn ? 'cookie' : null),
+      onTokens: (t) => {
+        session.access = t.access;
+      },
+      onSessionExpired: (message) => {
+        session.signedIn = false;
+        session.expired = message;
+      },
+    });
+    fetchMock.mockImplementation(async (input, init) =>
+      urlOf(input).endsWith('/auth/token/refresh/')
+        ? json(200, { success: true, data: { access: 'A2', session_id: 3 }, request_id: 'r' })
+        : authHeader(init) === 'Bearer A2'
+          ? json(200, { success: true, data: { ok: true }, request_id: 'r' })
+          : json(401, { success: false, error: 'no', code: 'NOT_AUTHENTICATED', request_id: 'r' }),
+    );
+    // After a reload: no access token in memory, so the first call renews it with the cookie.
+    await expect(client.get('/api/v1/auth/me')).resolves.toEqual({ ok: true });
+    const [, init] = fetchMock.mock.calls[0]!;
+    expect(JSON.parse(String(init?.body))).toEqual({});
+    expect((init?.headers as Record<string, string>)['X-Refresh-Mode']).toBe('cookie');
+    expect(init?.credentials).toBe('same-origin');
+    expect(session.access).toBe('A2');
+    const [, second] = fetchMock.mock.calls[1]!;
+    expect((second?.headers as Record<string, string>)['X-Refresh-Mode']).toBe('cookie');
+  });
+
+  it('ends the session when the cookie is refused', async () => {
+    const session = { signedIn: true, expired: null as string | null };
+    const fetchMock = vi.fn<typeof fetch>();
+    const client = createApiClient({
+      fetch: fetchMock,
+      refreshWithCookie: true,
+      getAccessToken: () => null,
+      getRefreshToken: () => (session.signedIn ? 'cookie' : null),
+      onTokens: () => undefined,
+      onSessionExpired: (message) => {
+        session.signedIn = false;
+        session.expired = message;
+      },
+    });
+    fetchMock.mockImplementation(async () => json(401, { success: false, error: 'ended', code: 'SESSION_ENDED', request_id: 'r' }));
+    await expect(client.get('/api/v1/auth/me')).rejects.toBeInstanceOf(ApiError);
+    expect(session.expired).toBe(SESSION_EXPIRED_MESSAGE);
+  });
+});
+
 describe('openStream', () => {
   it('opens an event stream with the bearer token and hands back the open response', async () => {
     const { client, fetchMock } = setup();

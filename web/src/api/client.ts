@@ -5,6 +5,9 @@
 // * Error envelopes (and network failures) become an `ApiError`.
 // * A 401 on a signed-in request triggers one token refresh (shared by every request that fails at the same
 //   time), then the request is retried once; if the refresh is refused the session ends.
+// * With `refreshWithCookie` (the web app) the refresh token never reaches scripts: the server keeps it in an
+//   HttpOnly cookie scoped to the refresh path, every request says `X-Refresh-Mode: cookie`, and refreshes of
+//   several tabs take turns (Web Locks), so none presents a cookie another tab already spent.
 // * A 429 (rate limited) is asked again once, after the wait the answer names (`Retry-After`, or `retry_after` in
 //   the error body) when that wait is short; a second refusal, or a long wait, becomes the ApiError the page shows.
 
@@ -114,14 +117,18 @@ type OptionArgs<O> = NeedsOptions<O> extends true ? [options: RequestOptions<O>]
 
 export interface Tokens {
   access: string;
-  refresh: string;
+  /** Absent when the refresh token travels in the HttpOnly cookie. */
+  refresh?: string | null;
 }
 
 export interface ClientConfig {
   /** Origin prefix for every path; '' means same origin. */
   baseUrl?: string;
   getAccessToken: () => string | null;
+  /** The refresh token; with `refreshWithCookie`, anything non-null means "a cookie session may exist". */
   getRefreshToken: () => string | null;
+  /** Refresh with the HttpOnly cookie instead of a token in the body. */
+  refreshWithCookie?: boolean;
   /** Called with rotated tokens after a successful refresh: always store both (the old refresh token is spent). */
   onTokens: (tokens: Tokens) => void;
   /** Called when the session cannot be renewed. */
@@ -133,6 +140,8 @@ export interface ClientConfig {
 }
 
 export const REFRESH_PATH = '/api/v1/auth/token/refresh';
+export const REFRESH_MODE_HEADER = 'X-Refresh-Mode';
+const REFRESH_LOCK = 'igny8.refresh';
 export const MAX_RETRY_WAIT_MS = 10_000;
 export const SESSION_EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
 
@@ -258,18 +267,29 @@ export function createApiClient(config: ClientConfig) {
   const doFetch: typeof fetch = (input, init) => (config.fetch ?? globalThis.fetch)(input, init);
   let refreshInFlight: Promise<RefreshOutcome> | null = null;
 
+  const cookieMode = config.refreshWithCookie === true;
+
+  /** Runs `work` while holding the cross-tab refresh lock, where the browser has one. */
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const locks = cookieMode ? (globalThis.navigator as Navigator | undefined)?.locks : undefined;
+    return locks ? (locks.request(REFRESH_LOCK, work) as Promise<T>) : work();
+  }
+
   /** Exchanges the refresh token once; concurrent callers share the same attempt. */
   function refreshSession(): Promise<RefreshOutcome> {
     if (refreshInFlight) return refreshInFlight;
-    refreshInFlight = (async (): Promise<RefreshOutcome> => {
+    refreshInFlight = exclusive(async (): Promise<RefreshOutcome> => {
       const refresh = config.getRefreshToken();
       if (!refresh) return 'rejected';
       let response: Response;
       try {
+        const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
+        if (cookieMode) headers[REFRESH_MODE_HEADER] = 'cookie';
         response = await doFetch(buildUrl(baseUrl, REFRESH_PATH), {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-          body: JSON.stringify({ refresh }),
+          headers,
+          credentials: 'same-origin',
+          body: JSON.stringify(cookieMode ? {} : { refresh }),
         });
       } catch {
         throw networkError();
@@ -281,10 +301,15 @@ export function createApiClient(config: ClientConfig) {
         throw toApiError(response.status, body, response.headers.get('X-Request-ID'));
       }
       const data = unwrapEnvelope(body);
-      if (!isRecord(data) || typeof data.access !== 'string' || typeof data.refresh !== 'string') return 'rejected';
-      config.onTokens({ access: data.access, refresh: data.refresh });
+      if (!isRecord(data) || typeof data.access !== 'string') return 'rejected';
+      if (cookieMode) {
+        config.onTokens({ access: data.access, refresh: typeof data.refresh === 'string' ? data.refresh : null });
+      } else {
+        if (typeof data.refresh !== 'string') return 'rejected';
+        config.onTokens({ access: data.access, refresh: data.refresh });
+      }
       return 'refreshed';
-    })().finally(() => {
+    }).finally(() => {
       refreshInFlight = null;
     });
     return refreshInFlight;
@@ -309,6 +334,7 @@ export function createApiClient(config: ClientConfig) {
     const attempt = async (token: string | null): Promise<Response> => {
       const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
       if (options.body !== undefined && !options.form) headers['Content-Type'] = 'application/json';
+      if (cookieMode) headers[REFRESH_MODE_HEADER] = 'cookie';
       if (token) headers.Authorization = `Bearer ${token}`;
       try {
         return await doFetch(url, {

@@ -4,6 +4,27 @@
  */
 
 export interface paths {
+    "/api/v1/account/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's security rules (owners and admins). */
+        get: operations["get_account_security"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Require two-factor sign-in of every member (owners, who must use it themselves). Members without it are
+         *     signed out and set it up at their next sign-in.
+         */
+        patch: operations["update_account_security"];
+        trace?: never;
+    };
     "/api/v1/account/settings": {
         parameters: {
             query?: never;
@@ -59,6 +80,23 @@ export interface paths {
         patch: operations["update_member"];
         trace?: never;
     };
+    "/api/v1/account/team/{id}/end_sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every session of a team member (owners and admins). */
+        post: operations["end_member_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/industries": {
         parameters: {
             query?: never;
@@ -102,8 +140,51 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password. */
+        /**
+         * Sign in with email and password. With two-factor sign-in (or an account that requires it) the answer is a 202
+         *     with a challenge: send it with a code to `login/two_factor/`.
+         */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/two_factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The second sign-in step: the challenge from `login/` with a code from the authenticator app or a recovery
+         *     code. After an enrolment the answer also holds the ten recovery codes (shown once).
+         */
+        post: operations["login_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/two_factor/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * For a sign-in whose account requires two-factor: a new authenticator secret and its QR code, confirmed by
+         *     sending its first code to `login/two_factor/`.
+         */
+        post: operations["login_two_factor_setup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -119,7 +200,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: the refresh token's whole session family stops working. */
+        /**
+         * Sign out: the session ends (its refresh and access tokens stop working). API clients send their refresh token;
+         *     the web app sends `{}` with its access token. The refresh cookie is removed.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -154,7 +238,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change your password; other sessions are signed out and a new one starts. */
+        /** Change your password; other sessions are signed out, this one continues with new tokens. */
         post: operations["change_password"];
         delete?: never;
         options?: never;
@@ -265,6 +349,57 @@ export interface paths {
         head?: never;
         /** Rename, describe, activate or deactivate a sector (owners and admins). */
         patch: operations["update_sector"];
+        trace?: never;
+    };
+    "/api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your active sign-ins: device, IP, first and last use; `current` marks this one. */
+        get: operations["list_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/end_others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every session but this one. */
+        post: operations["end_other_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of your sessions: its tokens stop working at once. */
+        delete: operations["end_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/auth/sites": {
@@ -401,9 +536,101 @@ export interface paths {
         put?: never;
         /**
          * Exchange a refresh token for a new access and refresh token. A refresh token works once; presenting it
-         *     again signs out every session that descends from it.
+         *     again signs out every session that descends from it. API clients send `{"refresh": …}`; the web app sends
+         *     `{}` and the `igny8_refresh` cookie (accepted only from the app's own origin), and gets the next cookie.
          */
         post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two_factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your two-factor sign-in: on or off, recovery codes left, whether the account requires it. */
+        get: operations["two_factor_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two_factor/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor sign-in off with your password and a code. Your other sessions are signed out. */
+        post: operations["two_factor_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two_factor/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor sign-in on with a first code from the app; answers the ten recovery codes (shown once). Your
+         *     other sessions are signed out.
+         */
+        post: operations["two_factor_enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two_factor/recovery_codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New recovery codes (password and a code); the old ones stop working. */
+        post: operations["two_factor_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/two_factor/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up two-factor sign-in: a new secret and its QR code for an authenticator app. It is in force
+         *     once `two_factor/enable/` confirms a first code.
+         */
+        post: operations["two_factor_setup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1856,6 +2083,17 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        AccountSecurityIn: {
+            require_two_factor: boolean;
+        };
+        AccountSecurityOut: {
+            require_two_factor: boolean;
+            /**
+             * Format: int64
+             * @description Active members who have no two-factor sign-in yet.
+             */
+            members_without_two_factor: number;
+        };
         AccountSettingsIn: {
             name?: string | null;
             /** @description IANA time zone, e.g. `Europe/Berlin`. */
@@ -1946,6 +2184,23 @@ export interface components {
             /** Format: int64 */
             cluster_id?: number | null;
         };
+        ChallengeIn: {
+            challenge: string;
+        };
+        /**
+         * @description Sign-in needs a second step: a code from the authenticator app (or a recovery code), or first an enrolment
+         *     when the account requires two-factor sign-in and this user has none yet.
+         */
+        ChallengeOut: {
+            /** @description Always `true`. */
+            two_factor_required: boolean;
+            /** @description `true`: set up an authenticator first (`login/two_factor/setup/`), then confirm with its code. */
+            enrolment_required: boolean;
+            /** @description Send it with the code to `login/two_factor/` (5 minutes, once). */
+            challenge: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
         Check: {
             id: string;
             label: string;
@@ -1971,6 +2226,12 @@ export interface components {
             name: string;
             description: string;
             status: string;
+            /**
+             * Format: int64
+             * @description The pillar cluster this one sits under (a related, broader intent of the same sector), as grouped by the
+             *     clustering engine; `null` for a pillar or a cluster on its own.
+             */
+            parent_id?: number | null;
             /** Format: int64 */
             keywords_count: number;
             /**
@@ -1997,6 +2258,9 @@ export interface components {
             description?: string | null;
             /** @description `new` or `mapped`. */
             status?: string | null;
+        };
+        CodeIn: {
+            code: string;
         };
         ConnectionTestIn: {
             /** @description Text the model should echo (200 characters at most). */
@@ -2104,6 +2368,13 @@ export interface components {
         Done: {
             ok: boolean;
         };
+        EndedOut: {
+            /**
+             * Format: int64
+             * @description How many sessions ended.
+             */
+            ended: number;
+        };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_AccountOut: {
             /** @description Always `true`. */
@@ -2131,6 +2402,28 @@ export interface components {
                 plan: components["schemas"]["PlanOut"];
                 /** Format: date-time */
                 created_at: string;
+            };
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_AccountSecurityOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                require_two_factor: boolean;
+                /**
+                 * Format: int64
+                 * @description Active members who have no two-factor sign-in yet.
+                 */
+                members_without_two_factor: number;
             };
             message?: string | null;
             /**
@@ -2231,6 +2524,34 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_ChallengeOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * @description Sign-in needs a second step: a code from the authenticator app (or a recovery code), or first an enrolment
+             *     when the account requires two-factor sign-in and this user has none yet.
+             */
+            data: {
+                /** @description Always `true`. */
+                two_factor_required: boolean;
+                /** @description `true`: set up an authenticator first (`login/two_factor/setup/`), then confirm with its code. */
+                enrolment_required: boolean;
+                /** @description Send it with the code to `login/two_factor/` (5 minutes, once). */
+                challenge: string;
+                /** Format: date-time */
+                expires_at: string;
+            };
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_ClusterOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -2245,6 +2566,12 @@ export interface components {
                 name: string;
                 description: string;
                 status: string;
+                /**
+                 * Format: int64
+                 * @description The pillar cluster this one sits under (a related, broader intent of the same sector), as grouped by the
+                 *     clustering engine; `null` for a pillar or a cluster on its own.
+                 */
+                parent_id?: number | null;
                 /** Format: int64 */
                 keywords_count: number;
                 /**
@@ -2363,6 +2690,27 @@ export interface components {
             success: boolean;
             data: {
                 ok: boolean;
+            };
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_EndedOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /**
+                 * Format: int64
+                 * @description How many sessions ended.
+                 */
+                ended: number;
             };
             message?: string | null;
             /**
@@ -2846,6 +3194,24 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_RecoveryCodesOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** @description Ten one-time codes; shown only now. */
+                recovery_codes: string[];
+            };
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_SectorOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -2885,12 +3251,22 @@ export interface components {
                 account: components["schemas"]["AccountOut"];
                 /** @description Access token for `Authorization: Bearer …` (15 minutes). */
                 access: string;
-                /** @description Refresh token for `token/refresh/` (7 days, single use). */
-                refresh: string;
+                /**
+                 * @description Refresh token for `token/refresh/` (7 days, single use). Left out when the request asked for the
+                 *     refresh cookie instead (`X-Refresh-Mode: cookie`, as the web app does).
+                 */
+                refresh?: string | null;
                 /** Format: date-time */
                 access_expires_at: string;
                 /** Format: date-time */
                 refresh_expires_at: string;
+                /**
+                 * Format: int64
+                 * @description This sign-in, as listed by `auth/sessions/`.
+                 */
+                session_id: number;
+                /** @description Only when this sign-in completed a two-factor enrolment: the ten recovery codes, shown once. */
+                recovery_codes?: string[] | null;
             };
             message?: string | null;
             /**
@@ -3024,11 +3400,61 @@ export interface components {
             success: boolean;
             data: {
                 access: string;
-                refresh: string;
+                /** @description Left out when the refresh token travels in the cookie. */
+                refresh?: string | null;
                 /** Format: date-time */
                 access_expires_at: string;
                 /** Format: date-time */
                 refresh_expires_at: string;
+                /** Format: int64 */
+                session_id: number;
+            };
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_TwoFactorOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                enabled: boolean;
+                /** @description An enrolment was started but not confirmed with a code. */
+                pending: boolean;
+                /** Format: date-time */
+                enabled_at?: string | null;
+                /** Format: int64 */
+                recovery_codes_left: number;
+                /** @description The account requires two-factor sign-in of every member. */
+                required_by_account: boolean;
+            };
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_TwoFactorSetupOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** @description The secret in base32, for typing into an authenticator app by hand. */
+                secret: string;
+                /** @description The `otpauth://` URI the QR code holds. */
+                otpauth_uri: string;
+                /** @description The QR code as an SVG document (rendered by this server). */
+                qr_svg: string;
             };
             message?: string | null;
             /**
@@ -3421,6 +3847,34 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_Vec_SessionInfoOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** @description "Firefox on Linux", from the user agent. */
+                device: string;
+                user_agent: string;
+                ip: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                last_used_at: string;
+                /** @description The session of this request. */
+                current: boolean;
+            }[];
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_Vec_TaxonomyOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -3801,6 +4255,12 @@ export interface components {
                 name: string;
                 description: string;
                 status: string;
+                /**
+                 * Format: int64
+                 * @description The pillar cluster this one sits under (a related, broader intent of the same sector), as grouped by the
+                 *     clustering engine; `null` for a pillar or a cluster on its own.
+                 */
+                parent_id?: number | null;
                 /** Format: int64 */
                 keywords_count: number;
                 /**
@@ -4289,6 +4749,11 @@ export interface components {
             }[];
             request_id: string;
         };
+        LoginCodeIn: {
+            challenge: string;
+            /** @description The six-digit code, or one of the recovery codes. */
+            code: string;
+        };
         LoginIn: {
             email: string;
             password: string;
@@ -4439,6 +4904,11 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        PasswordCodeIn: {
+            password: string;
+            /** @description A code from the authenticator app, or a recovery code. */
+            code: string;
+        };
         Ping: {
             /** @description Always `"ok"` when the process answers. */
             status: string;
@@ -4576,8 +5046,13 @@ export interface components {
             /** @description Names of migrations not yet applied. */
             pending: string[];
         };
+        RecoveryCodesOut: {
+            /** @description Ten one-time codes; shown only now. */
+            recovery_codes: string[];
+        };
+        /** @description The refresh token in the body (API clients), or nothing: then the `igny8_refresh` cookie is used (the web app). */
         RefreshIn: {
-            refresh: string;
+            refresh?: string | null;
         };
         RegisterIn: {
             email: string;
@@ -4683,17 +5158,41 @@ export interface components {
             /** @description Sector templates of that industry; they become the site's catalogue sectors. */
             sector_slugs: string[];
         };
+        SessionInfoOut: {
+            /** Format: int64 */
+            id: number;
+            /** @description "Firefox on Linux", from the user agent. */
+            device: string;
+            user_agent: string;
+            ip: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at: string;
+            /** @description The session of this request. */
+            current: boolean;
+        };
         SessionOut: {
             user: components["schemas"]["UserOut"];
             account: components["schemas"]["AccountOut"];
             /** @description Access token for `Authorization: Bearer …` (15 minutes). */
             access: string;
-            /** @description Refresh token for `token/refresh/` (7 days, single use). */
-            refresh: string;
+            /**
+             * @description Refresh token for `token/refresh/` (7 days, single use). Left out when the request asked for the
+             *     refresh cookie instead (`X-Refresh-Mode: cookie`, as the web app does).
+             */
+            refresh?: string | null;
             /** Format: date-time */
             access_expires_at: string;
             /** Format: date-time */
             refresh_expires_at: string;
+            /**
+             * Format: int64
+             * @description This sign-in, as listed by `auth/sessions/`.
+             */
+            session_id: number;
+            /** @description Only when this sign-in completed a two-factor enrolment: the ten recovery codes, shown once. */
+            recovery_codes?: string[] | null;
         };
         SiteIn: {
             name: string;
@@ -4790,11 +5289,14 @@ export interface components {
         };
         TokensOut: {
             access: string;
-            refresh: string;
+            /** @description Left out when the refresh token travels in the cookie. */
+            refresh?: string | null;
             /** Format: date-time */
             access_expires_at: string;
             /** Format: date-time */
             refresh_expires_at: string;
+            /** Format: int64 */
+            session_id: number;
         };
         TransactionOut: {
             /** Format: int64 */
@@ -4816,6 +5318,25 @@ export interface components {
             description: string;
             /** Format: date-time */
             created_at: string;
+        };
+        TwoFactorOut: {
+            enabled: boolean;
+            /** @description An enrolment was started but not confirmed with a code. */
+            pending: boolean;
+            /** Format: date-time */
+            enabled_at?: string | null;
+            /** Format: int64 */
+            recovery_codes_left: number;
+            /** @description The account requires two-factor sign-in of every member. */
+            required_by_account: boolean;
+        };
+        TwoFactorSetupOut: {
+            /** @description The secret in base32, for typing into an authenticator app by hand. */
+            secret: string;
+            /** @description The `otpauth://` URI the QR code holds. */
+            otpauth_uri: string;
+            /** @description The QR code as an SVG document (rendered by this server). */
+            qr_svg: string;
         };
         UnreadCount: {
             /** Format: int64 */
@@ -4935,6 +5456,72 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_account_security: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AccountSecurityOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_account_security: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountSecurityIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_AccountSecurityOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_settings: {
         parameters: {
             query?: never;
@@ -5191,6 +5778,43 @@ export interface operations {
             };
         };
     };
+    end_member_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_EndedOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_industries: {
         parameters: {
             query?: never;
@@ -5243,7 +5867,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: get the refresh token as an HttpOnly cookie instead of in the body */
+                "X-Refresh-Mode"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5261,6 +5888,15 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope_SessionOut"];
                 };
             };
+            /** @description A second step is needed */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ChallengeOut"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5271,6 +5907,105 @@ export interface operations {
             };
             /** @description User or account inactive */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_two_factor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `cookie`: get the refresh token as an HttpOnly cookie instead of in the body */
+                "X-Refresh-Mode"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginCodeIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_SessionOut"];
+                };
+            };
+            /** @description Wrong or used code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Challenge expired or unknown */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_two_factor_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TwoFactorSetupOut"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5372,7 +6107,10 @@ export interface operations {
     change_password: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: get the refresh token as an HttpOnly cookie instead of in the body */
+                "X-Refresh-Mode"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5484,7 +6222,10 @@ export interface operations {
     register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: get the refresh token as an HttpOnly cookie instead of in the body */
+                "X-Refresh-Mode"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5675,6 +6416,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_SectorOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Vec_SessionInfoOut"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    end_other_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_EndedOut"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    end_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Done"];
                 };
             };
             404: {
@@ -6059,6 +6883,196 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie sent from another site */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    two_factor_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TwoFactorOut"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    two_factor_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordCodeIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_Done"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The account requires it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    two_factor_enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_RecoveryCodesOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    two_factor_recovery_codes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordCodeIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_RecoveryCodesOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    two_factor_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_TwoFactorSetupOut"];
+                };
+            };
+            /** @description Already on */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

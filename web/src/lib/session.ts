@@ -4,18 +4,17 @@ import { useNavigate } from 'react-router';
 import { api } from '../api';
 import { useAuthStore } from '../stores/auth';
 
-/** Ends the session on the server (the refresh token's family) and locally. */
+/** Ends the session on the server (its tokens stop working, the refresh cookie is removed) and locally. */
 export function useSignOut() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [pending, setPending] = useState(false);
   const signOut = useCallback(async () => {
     setPending(true);
-    const refresh = useAuthStore.getState().refresh;
     try {
-      if (refresh) await api.post('/api/v1/auth/logout', { body: { refresh }, auth: false });
+      if (useAuthStore.getState().user) await api.post('/api/v1/auth/logout', { body: {} });
     } catch {
-      // Signing out locally is what matters; the server-side family expires on its own.
+      // Signing out locally is what matters; the server-side session expires on its own.
     } finally {
       useAuthStore.getState().signOut();
       queryClient.clear();

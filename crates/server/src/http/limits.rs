@@ -80,6 +80,8 @@ pub struct Limiters {
     pub auth_ip: Limit,
     /// Login and password reset, per account e-mail.
     pub strict_account: Limit,
+    /// Two-factor code attempts (sign-in, enabling, disabling), per user.
+    pub two_factor: Limit,
     pub ai: Limit,
     pub images: Limit,
     pub write: Limit,
@@ -91,6 +93,7 @@ impl Limiters {
         Self {
             auth_ip: Limit::per_minute(config.auth_rate_per_minute),
             strict_account: Limit::per_minute(config.login_rate_per_minute),
+            two_factor: Limit::per_minute(config.login_rate_per_minute),
             ai: Limit::per_minute(config.ai_rate_per_minute),
             images: Limit::per_minute(config.image_rate_per_minute),
             write: Limit::per_minute(config.write_rate_per_minute),

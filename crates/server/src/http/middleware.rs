@@ -1,7 +1,7 @@
 //! Cross-cutting middleware: trailing-slash normalisation, the error-envelope guarantee and security headers.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -93,10 +93,17 @@ const SECURITY_HEADERS: [(&str, &str); 6] = [
     ),
 ];
 
-/// Adds the security headers every response carries (unless a handler set its own).
-pub async fn security_headers(request: Request, next: Next) -> Response<Body> {
+/// Sent when the app is served over https (`public_url`): browsers then refuse plain http to it for a year.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Adds the security headers every response carries (unless a handler set its own), and HSTS when the app is
+/// served over https.
+pub async fn security_headers(State(https): State<bool>, request: Request, next: Next) -> Response<Body> {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if https {
+        headers.entry(header::STRICT_TRANSPORT_SECURITY).or_insert(HeaderValue::from_static(HSTS));
+    }
     for (name, value) in SECURITY_HEADERS {
         let name = HeaderName::from_static(name);
         if !headers.contains_key(&name) {

@@ -5,7 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use db::entities::{account, sector, site, site_user_access, user};
+use db::entities::{account, sector, site, site_user_access, user, user_session};
 use db::tenancy::{find_scoped, scoped};
 use domain::Role;
 use sea_orm::{
@@ -86,6 +86,16 @@ async fn from_jwt(db: &DatabaseConnection, keys: &Keys, jwt: &str) -> Result<Cal
         return Err(forbidden("USER_INACTIVE", "This user is deactivated; ask an account owner to reactivate it."));
     }
     ensure_account_active(&account)?;
+    // A token of an ended session (signed out elsewhere, ended from the sessions list) stops working at once.
+    if let Some(sid) = claims.sid {
+        let open = user_session::Entity::find_by_id(sid)
+            .one(db)
+            .await?
+            .is_some_and(|s| s.user_id == user.id && s.ended_at.is_none());
+        if !open {
+            return Err(unauthorized("SESSION_ENDED", "This session was ended; sign in again."));
+        }
+    }
     let role =
         Role::parse(&user.role).ok_or_else(|| AppError::internal(anyhow::anyhow!("unknown role {}", user.role)))?;
     Ok(Caller { user_id: Some(user.id), account_id: account.id, role, key_site_id: None })

@@ -24,6 +24,9 @@ pub enum CipherError {
 /// Seals and opens secrets stored in the database.
 pub struct Cipher {
     aead: Aes256Gcm,
+    /// The key of the secret used before `igny8 rotate-secret`: opens what was sealed under it (nothing, once
+    /// the rotation re-sealed every stored value), never seals.
+    previous: Option<Aes256Gcm>,
 }
 
 impl Cipher {
@@ -34,7 +37,13 @@ impl Cipher {
         // 32 bytes is far below HKDF-SHA256's output limit, so expansion cannot fail.
         let _ = kdf.expand(b"secrets-at-rest v1", &mut key);
         let aead = Aes256Gcm::new_from_slice(&key).unwrap_or_else(|_| unreachable!("32-byte key"));
-        Self { aead }
+        Self { aead, previous: None }
+    }
+
+    /// Also opens values sealed under the previous secret.
+    pub fn with_previous(mut self, previous_secret: &str) -> Self {
+        self.previous = Some(Self::from_secret(previous_secret).aead);
+        self
     }
 
     pub fn seal(&self, plain: &str) -> String {
@@ -56,7 +65,11 @@ impl Cipher {
         }
         let (nonce_bytes, ciphertext) = bytes.split_at(NONCE_LEN);
         let nonce = Nonce::try_from(nonce_bytes).map_err(|_| CipherError::Format)?;
-        let plain = self.aead.decrypt(&nonce, ciphertext).map_err(|_| CipherError::Open)?;
+        let plain = self
+            .aead
+            .decrypt(&nonce, ciphertext)
+            .or_else(|_| self.previous.as_ref().ok_or(()).and_then(|p| p.decrypt(&nonce, ciphertext).map_err(|_| ())))
+            .map_err(|_| CipherError::Open)?;
         String::from_utf8(plain).map_err(|_| CipherError::Open)
     }
 }

@@ -132,7 +132,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
         let (status, body) = refresh(first.refresh.clone()).await;
         assert_eq!((status, assert_error(&body).as_str()), (401, "TOKEN_REUSED"));
         let (status, body) = refresh(second).await;
-        assert_eq!((status, assert_error(&body).as_str()), (401, "TOKEN_REUSED"));
+        assert_eq!((status, assert_error(&body).as_str()), (401, "SESSION_ENDED"));
 
         // Other sessions (families) are untouched; logout ends one.
         let other = app.login_ok("rot@example.com", PASSWORD).await;

@@ -103,6 +103,28 @@ fn create_user_makes_an_owner_then_a_member() {
 }
 
 #[test]
+fn rotate_secret_reseals_and_keeps_the_old_key_as_previous() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = igny8(dir.path()).args(["migrate"]).output().unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let output = igny8(dir.path()).args(["rotate-secret"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("re-sealed 0 stored secret(s) in one transaction"), "{stdout}");
+    assert!(
+        stdout.contains("ai_providers.api_key_cipher: 0") && stdout.contains("two_factor.secret_cipher: 0"),
+        "{stdout}"
+    );
+    let key = std::fs::read_to_string(dir.path().join("data/secret.key")).unwrap();
+    let previous = std::fs::read_to_string(dir.path().join("data/secret.key.previous")).unwrap();
+    assert_eq!((key.len(), previous.len()), (64, 64));
+    assert_ne!(key, previous);
+    let output = igny8(dir.path()).args(["rotate-secret", "--new-key", "short"]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8(output.stderr).unwrap().contains("at least 32 characters"));
+}
+
+#[test]
 fn openapi_prints_the_schema() {
     let dir = tempfile::tempdir().unwrap();
     let output = igny8(dir.path()).arg("openapi").output().unwrap();

@@ -39,6 +39,7 @@ struct World {
     a_content: i64,
     a_taxonomy: i64,
     a_image: i64,
+    a_session: i64,
     b: Tenant,
 }
 
@@ -169,7 +170,10 @@ async fn world(app: &TestApp) -> World {
         };
         task_ids.push(jobs::tasks::create(&app.db, &jobs::tasks::Unobserved, new).await.unwrap().id);
     }
+    let (_, a_sessions) = app.as_user("GET", "/api/v1/auth/sessions/", &a.owner, None).await;
+    let a_session = ids(&a_sessions)[0];
     World {
+        a_session,
         a_task: task_ids[0],
         a_keyword: keyword_ids[0],
         a_cluster: cluster_ids[0],
@@ -208,6 +212,21 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
             | "/api/v1/auth/password/reset"
             | "/api/v1/auth/password/reset/confirm",
         ) => Case::Public,
+        ("POST", "/api/v1/auth/login/two_factor" | "/api/v1/auth/login/two_factor/setup") => Case::Public,
+        ("GET", "/api/v1/auth/two_factor" | "/api/v1/account/security") | ("POST", "/api/v1/auth/two_factor/setup") => {
+            Case::OwnAccount { body: None }
+        }
+        (
+            "POST",
+            "/api/v1/auth/two_factor/enable"
+            | "/api/v1/auth/two_factor/disable"
+            | "/api/v1/auth/two_factor/recovery_codes",
+        ) => Case::CoveredBy("security::two_factor_routes_act_on_the_callers_own_user_only"),
+        ("GET", "/api/v1/auth/sessions") => Case::ListWithout { ids: vec![w.a_session] },
+        ("DELETE", "/api/v1/auth/sessions/{id}") => Case::NotFound { id: w.a_session, body: None },
+        ("POST", "/api/v1/auth/sessions/end_others") => Case::OwnAccount { body: None },
+        ("PATCH", "/api/v1/account/security") => Case::OwnAccount { body: Some(json!({"require_two_factor": false})) },
+        ("POST", "/api/v1/account/team/{id}/end_sessions") => Case::NotFound { id: w.a_editor.user_id, body: None },
         ("GET", "/api/v1/auth/me") => Case::OwnAccount { body: None },
         ("PATCH", "/api/v1/auth/me") => Case::OwnAccount { body: Some(json!({"first_name": "B"})) },
         ("POST", "/api/v1/auth/password/change") => Case::OwnAccount {
@@ -519,6 +538,7 @@ async fn no_route_lets_one_account_reach_another() {
                         include_str!("ai_settings.rs"),
                         include_str!("keywords.rs"),
                         include_str!("images.rs"),
+                        include_str!("security.rs"),
                     ];
                     let name = test.rsplit("::").next().unwrap();
                     assert!(

@@ -22,6 +22,7 @@ mod migrations;
 mod modules;
 mod notifications;
 mod relay;
+mod security;
 mod sites;
 mod smtp;
 mod tasks;

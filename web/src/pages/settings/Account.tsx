@@ -20,6 +20,7 @@ import {
 } from '../../components/ui';
 import { useAuthStore } from '../../stores/auth';
 import { toast } from '../../stores/toast';
+import { AccountSecurityCard, SessionsCard, TwoFactorCard } from './Security';
 
 function timeZones(current: string): string[] {
   let zones: string[] = [];
@@ -267,6 +268,9 @@ export default function AccountSettings() {
           <PlanCard account={account.data} />
           <ProfileCard />
           <PasswordCard />
+          <TwoFactorCard />
+          <SessionsCard />
+          {canEdit && <AccountSecurityCard isOwner={me.data?.user.role === 'owner'} />}
         </div>
       )}
     </>

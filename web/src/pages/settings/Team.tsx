@@ -242,6 +242,14 @@ export default function Team() {
     },
     onError: (e) => setActionError(e),
   });
+  const endSessions = useMutation({
+    mutationFn: (member: TeamMember) =>
+      api.post('/api/v1/account/team/{id}/end_sessions', { path: { id: member.id } }),
+    onMutate: () => setActionError(null),
+    onSuccess: (out, member) =>
+      toast.success(`Signed ${displayName(member)} out of ${out.ended === 1 ? '1 session' : `${out.ended} sessions`}.`),
+    onError: (e) => setActionError(e),
+  });
   const remove = useMutation({
     mutationFn: (member: TeamMember) => api.delete('/api/v1/account/team/{id}', { path: { id: member.id } }),
     onSuccess: (_, member) => {
@@ -370,6 +378,15 @@ export default function Team() {
                               onClick={() => update.mutate({ member: m, body: { is_active: !m.is_active } })}
                             >
                               {m.is_active ? 'Deactivate' : 'Reactivate'}
+                            </Button>
+                            <Button
+                              size="sm"
+                              variant="ghost"
+                              title="End every session of this member; they sign in again"
+                              loading={endSessions.isPending && endSessions.variables?.id === m.id}
+                              onClick={() => endSessions.mutate(m)}
+                            >
+                              Sign out
                             </Button>
                             <Button
                               size="sm"

@@ -5,12 +5,16 @@ use db::entities::{one_time_token, user};
 use domain::{Email, Role};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::dto::{LoginIn, MeIn, MeOut, PasswordChangeIn, RegisterIn, ResetConfirmIn, SessionOut};
-use super::sessions::{issue_session, revoke_user};
+use super::dto::{
+    ChallengeOut, LoginCodeIn, LoginIn, MeIn, MeOut, PasswordChangeIn, RegisterIn, ResetConfirmIn, SessionOut,
+};
+use super::sessions::{ClientInfo, continue_session, issue_session, revoke_user, revoke_user_except};
+use super::two_factor;
 use crate::http::tenant::{Caller, ensure_account_active};
 use crate::http::{AppError, FieldErrors};
 use crate::mail::Mailer;
 use crate::modules::account::service::{NewAccount, account_out, provision};
+use crate::security::cipher::Cipher;
 use crate::security::jwt::Keys;
 use crate::security::{password, token};
 
@@ -20,7 +24,12 @@ fn push(errors: &mut FieldErrors, field: &str, message: impl Into<String>) {
     errors.entry(field.into()).or_default().push(message.into());
 }
 
-pub async fn register(db: &DatabaseConnection, keys: &Keys, input: RegisterIn) -> Result<SessionOut, AppError> {
+pub async fn register(
+    db: &DatabaseConnection,
+    keys: &Keys,
+    input: RegisterIn,
+    client: &ClientInfo,
+) -> Result<SessionOut, AppError> {
     let mut errors = FieldErrors::new();
     let email = Email::parse(&input.email).map_err(|e| push(&mut errors, "email", e.to_string())).ok();
     if let Err(message) = password::validate(&input.password, &input.email) {
@@ -64,14 +73,25 @@ pub async fn register(db: &DatabaseConnection, keys: &Keys, input: RegisterIn) -
         },
     )
     .await?;
-    issue_session(db, keys, user).await
+    issue_session(db, keys, user, client).await
 }
 
 fn bad_credentials() -> AppError {
     AppError::Unauthorized { code: "INVALID_CREDENTIALS", message: "Email or password is incorrect.".into() }
 }
 
-pub async fn login(db: &DatabaseConnection, keys: &Keys, input: LoginIn) -> Result<SessionOut, AppError> {
+/// What a correct password leads to: a session, or the second step of a two-factor sign-in.
+pub enum Login {
+    Session(Box<SessionOut>),
+    Challenge(ChallengeOut),
+}
+
+pub async fn login(
+    db: &DatabaseConnection,
+    keys: &Keys,
+    input: LoginIn,
+    client: &ClientInfo,
+) -> Result<Login, AppError> {
     let email = Email::parse(&input.email).map_err(|_| bad_credentials())?;
     let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
     let hash = found.as_ref().and_then(|u| u.password_hash.clone());
@@ -88,10 +108,44 @@ pub async fn login(db: &DatabaseConnection, keys: &Keys, input: LoginIn) -> Resu
     }
     let (account, _) = crate::modules::account::limits::plan_of(db, user.account_id).await?;
     ensure_account_active(&account)?;
+    if let Some(challenge) = two_factor::challenge_for(db, &user).await? {
+        return Ok(Login::Challenge(challenge));
+    }
+    signed_in(db, keys, user, client).await.map(|s| Login::Session(Box::new(s)))
+}
+
+async fn signed_in(
+    db: &DatabaseConnection,
+    keys: &Keys,
+    user: user::Model,
+    client: &ClientInfo,
+) -> Result<SessionOut, AppError> {
     let mut update: user::ActiveModel = user.into();
     update.last_login_at = Set(Some(Utc::now()));
     let user = update.update(db).await?;
-    issue_session(db, keys, user).await
+    issue_session(db, keys, user, client).await
+}
+
+/// The second step of a two-factor sign-in: the challenge from `login` and a code (or a recovery code).
+pub async fn login_code(
+    db: &DatabaseConnection,
+    keys: &Keys,
+    cipher: &Cipher,
+    input: LoginCodeIn,
+    client: &ClientInfo,
+) -> Result<SessionOut, AppError> {
+    let (user, recovery_codes) = two_factor::complete(db, cipher, &input.challenge, &input.code).await?;
+    if !user.is_active {
+        return Err(AppError::Forbidden {
+            code: "USER_INACTIVE",
+            message: "This user is deactivated; ask an account owner.".into(),
+        });
+    }
+    let (account, _) = crate::modules::account::limits::plan_of(db, user.account_id).await?;
+    ensure_account_active(&account)?;
+    let mut session = signed_in(db, keys, user, client).await?;
+    session.recovery_codes = recovery_codes;
+    Ok(session)
 }
 
 pub async fn me(db: &DatabaseConnection, caller: &Caller) -> Result<MeOut, AppError> {
@@ -124,12 +178,15 @@ pub async fn update_me(db: &DatabaseConnection, caller: &Caller, input: MeIn) ->
     me(db, caller).await
 }
 
-/// Checks the current password, sets the new one, ends every other session and starts a new one.
+/// Checks the current password, sets the new one and ends every other session; this one continues with new
+/// tokens (its earlier refresh tokens stop working).
 pub async fn change_password(
     db: &DatabaseConnection,
     keys: &Keys,
     caller: &Caller,
+    current_session: Option<i64>,
     input: PasswordChangeIn,
+    client: &ClientInfo,
 ) -> Result<SessionOut, AppError> {
     let user_id = caller.user_id()?;
     let user = user::Entity::find_by_id(user_id).one(db).await?.ok_or_else(|| AppError::not_found("User"))?;
@@ -143,9 +200,9 @@ pub async fn change_password(
     update.password_hash = Set(Some(hash));
     update.updated_at = Set(Utc::now());
     let user = update.update(&txn).await?;
-    revoke_user(&txn, user.id).await?;
+    revoke_user_except(&txn, user.id, current_session).await?;
     txn.commit().await?;
-    issue_session(db, keys, user).await
+    continue_session(db, keys, user, current_session, client).await
 }
 
 /// Sends a reset link when the email belongs to an active user. The answer is the same either way.
