@@ -9,6 +9,7 @@
 pub mod adapter;
 pub mod error;
 pub mod guard;
+pub mod wordpress;
 
 pub use adapter::{
     ConnectionCheck, ConnectionReport, PostImage, PostPayload, PostStatus, PublishAdapter, PublishedPost, SeoMeta,
