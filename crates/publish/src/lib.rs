@@ -18,3 +18,5 @@ pub use error::PublishError;
 pub use guard::{
     ALLOW_PRIVATE_ENV, AddressClass, GuardError, GuardPolicy, GuardedResponse, OutboundClient, classify_ip,
 };
+/// URLs as the outbound client parses them (so callers validate addresses the same way).
+pub use reqwest::Url;

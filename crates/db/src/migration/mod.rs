@@ -16,6 +16,7 @@ mod m20261125_000009_modules;
 mod m20261126_000010_keyword_lists;
 mod m20261126_000011_fewer_keyword_indexes;
 mod m20261207_000012_task_queue;
+mod m20261208_000015_site_integrations;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_keyword_lists::Migration),
             Box::new(m20261126_000011_fewer_keyword_indexes::Migration),
             Box::new(m20261207_000012_task_queue::Migration),
+            Box::new(m20261208_000015_site_integrations::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
-//! WordPress targets. [`core::check_connection`] runs the named checks of a core-REST connection (site URL, a
-//! username and an application password); the publishing adapters build on the same [`Site`] and [`Api`].
+//! WordPress targets. [`check_connection`] (core REST) and [`bridge::check_connection`] run the named checks of a connection; the publishing adapters build on the same [`Site`] and [`Api`].
 
+pub mod bridge;
 pub mod checks;
 
 use base64::Engine;

@@ -161,3 +161,43 @@ async fn an_unreachable_site_fails_reachable_and_a_private_address_is_refused() 
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_bridge_check_finds_the_plugin_and_its_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html></html>"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/igny8/v1/status"))
+        .and(header("x-igny8-api-key", "right-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "plugin_version": "1.0.0", "wordpress_version": "6.1.9", "can_publish": true
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/wp-json/igny8/v1/status"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"code": "igny8_bad_key", "message": "Invalid API key."})),
+        )
+        .mount(&server)
+        .await;
+    let good = publish::wordpress::bridge::check_connection(&client(), &server.uri(), "right-key").await.unwrap();
+    assert!(good.is_ok(), "{good:#?}");
+    assert_eq!(good.checks.last().unwrap().detail, "WordPress 6.1.9, bridge plugin 1.0.0.");
+    let bad = publish::wordpress::bridge::check_connection(&client(), &server.uri(), "wrong").await.unwrap();
+    let last = bad.checks.last().unwrap();
+    assert_eq!((last.name.as_str(), last.passed), ("credentials", false));
+    assert!(last.detail.contains("igny8_bad_key"), "{}", last.detail);
+    // No plugin: both REST forms answer 404.
+    let bare = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/")).respond_with(ResponseTemplate::new(404)).mount(&bare).await;
+    let none = publish::wordpress::bridge::check_connection(&client(), &bare.uri(), "k").await.unwrap();
+    assert_eq!(
+        none.checks.iter().map(|c| (c.name.as_str(), c.passed)).collect::<Vec<_>>(),
+        [("reachable", true), ("plugin", false)]
+    );
+}
