@@ -4,16 +4,16 @@ CARGO ?= cargo
 JOBS ?= 2
 PG_LOCAL := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-rust test-faults test-web lint fmt bench web web-test openapi openapi-check
+.PHONY: run test test-rust test-faults test-wordpress test-web lint fmt bench web web-test openapi openapi-check
 
 ## run: build the web app when present, then start API + web app + worker on SQLite in ./data
 run: web
 	$(CARGO) run -j $(JOBS) --bin igny8 -- serve
 
 ## test: every test: Rust (SQLite, and PostgreSQL when IGNY8_TEST_DATABASE_URL is set or a local server
-## answers), the fault test (PostgreSQL), then the web app (unit tests, API types check, production build,
-## end-to-end in Chromium)
-test: test-rust test-faults test-web
+## answers), the fault test (PostgreSQL), the WordPress test (a real WordPress), then the web app (unit tests, API
+## types check, production build, end-to-end in Chromium)
+test: test-rust test-faults test-wordpress test-web
 
 test-rust:
 	@if [ -z "$$IGNY8_TEST_DATABASE_URL" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then \
@@ -30,6 +30,13 @@ test-faults:
 		$(CARGO) build -q -j $(JOBS) --bin igny8 && \
 		IGNY8_TEST_DATABASE_URL=$${IGNY8_TEST_DATABASE_URL:-$(PG_LOCAL)} python3 scripts/test-faults.py; \
 	else echo "make test-faults: skipped (no PostgreSQL on 127.0.0.1:5432 and IGNY8_TEST_DATABASE_URL unset)"; fi
+
+## test-wordpress: a real WordPress on loopback (Debian's packages, installed when missing; scripts/wordpress-local.sh)
+## and `igny8 serve`: the connection test through the outbound guard (core REST and the bridge plugin), then the
+## bridge plugin's own checks (scripts/wordpress-bridge-check.sh). About 30 s once the packages are installed.
+test-wordpress:
+	$(CARGO) build -q -j $(JOBS) --bin igny8
+	python3 scripts/test-wordpress.py
 
 ## test-web: needs target/debug/igny8 (built by test-rust) and Chromium (installed when missing and root)
 test-web:

@@ -5,8 +5,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PrimaryKeyTrait,
 
 use crate::entities::{
     account_prompt, cluster, content, content_idea, content_setting, content_taxonomy, credit_transaction,
-    credit_usage_log, image, keyword, module_setting, notification, sector, site, site_user_access, subscription, task,
-    taxonomy, user, writer_task,
+    credit_usage_log, image, keyword, module_setting, notification, sector, site, site_integration, site_user_access,
+    subscription, task, taxonomy, user, writer_task,
 };
 
 /// An entity whose rows carry `account_id`.
@@ -59,9 +59,21 @@ account_scoped!(
     taxonomy,
     content_taxonomy,
     content_setting,
-    module_setting
+    module_setting,
+    site_integration
 );
-site_scoped!(sector, site_user_access, keyword, cluster, content_idea, writer_task, content, image, taxonomy);
+site_scoped!(
+    sector,
+    site_user_access,
+    keyword,
+    cluster,
+    content_idea,
+    writer_task,
+    content,
+    image,
+    taxonomy,
+    site_integration
+);
 
 /// `SELECT … WHERE account_id = ?`: the start of every tenant query.
 pub fn scoped<E: AccountScoped>(account_id: i64) -> Select<E> {

@@ -9,6 +9,7 @@
 pub mod adapter;
 pub mod error;
 pub mod guard;
+pub mod wordpress;
 
 pub use adapter::{
     ConnectionCheck, ConnectionReport, PostImage, PostPayload, PostStatus, PublishAdapter, PublishedPost, SeoMeta,
@@ -17,3 +18,5 @@ pub use error::PublishError;
 pub use guard::{
     ALLOW_PRIVATE_ENV, AddressClass, GuardError, GuardPolicy, GuardedResponse, OutboundClient, classify_ip,
 };
+/// URLs as the outbound client parses them (so callers validate addresses the same way).
+pub use reqwest::Url;

@@ -6,6 +6,8 @@
 mod limits;
 #[path = "guard/redirects.rs"]
 mod redirects;
+#[path = "guard/wordpress_checks.rs"]
+mod wordpress_checks;
 
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
 

@@ -43,6 +43,7 @@ fn assemble(switchable: Switchable) -> OpenApiRouter<AppState> {
         .nest("/api/v1/notifications", modules::notifications::routes())
         .nest("/api/v1/billing", modules::billing::routes())
         .nest("/api/v1/tasks", modules::tasks::routes())
+        .nest("/api/v1/integration", modules::integrations::routes())
         .nest("/api/v1/planner", switchable("planner", modules::planner::routes()))
         .nest("/api/v1/keywords-library", modules::keywords_library::routes())
         .nest("/api/v1/writer", switchable("writer", modules::writer::routes()))

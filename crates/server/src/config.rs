@@ -85,6 +85,11 @@ pub struct Config {
     /// included; the wait doubles from `job_retry_base_ms` between runs.
     pub job_max_attempts: i32,
     pub job_retry_base_ms: u64,
+    /// Let outbound requests to user-given URLs (WordPress sites) reach private, loopback and link-local addresses.
+    /// Off by default (SSRF defence); for self-hosted setups whose WordPress is on the private network, and tests.
+    pub publish_allow_private: bool,
+    /// Seconds one request to a WordPress site may take (connection test, publishing).
+    pub publish_timeout_secs: u64,
     /// Things worth telling the operator once logging is up (unknown `IGNY8_*` variables).
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -163,6 +168,8 @@ impl Default for Config {
             ai_timeout_secs: 120,
             job_max_attempts: 4,
             job_retry_base_ms: 5_000,
+            publish_allow_private: false,
+            publish_timeout_secs: 20,
             warnings: Vec::new(),
         }
     }
@@ -201,6 +208,8 @@ impl fmt::Debug for Config {
             .field("ai_api_key", &self.ai_api_key)
             .field("ai_model", &self.ai_model)
             .field("ai_timeout_secs", &self.ai_timeout_secs)
+            .field("publish_allow_private", &self.publish_allow_private)
+            .field("publish_timeout_secs", &self.publish_timeout_secs)
             .field("job_max_attempts", &self.job_max_attempts)
             .field("job_retry_base_ms", &self.job_retry_base_ms)
             .finish()
@@ -255,6 +264,9 @@ impl Config {
         }
         if self.job_max_attempts < 1 {
             return Err(ConfigError("job_max_attempts (IGNY8_JOB_MAX_ATTEMPTS) must be at least 1".into()));
+        }
+        if self.publish_timeout_secs == 0 {
+            return Err(ConfigError("publish_timeout_secs (IGNY8_PUBLISH_TIMEOUT_SECS) must be at least 1".into()));
         }
         if self.ai_timeout_secs == 0 {
             return Err(ConfigError("ai_timeout_secs (IGNY8_AI_TIMEOUT_SECS) must be at least 1".into()));

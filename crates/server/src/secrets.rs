@@ -18,8 +18,11 @@ const PREVIOUS_FILE_NAME: &str = "secret.key.previous";
 
 /// Every column holding a value sealed with [`Cipher`]: (table, primary-key column, sealed column). A new sealed
 /// column (WordPress credentials, payment secrets) adds one line here, and `rotate-secret` re-seals it.
-pub const SEALED_COLUMNS: &[(&str, &str, &str)] =
-    &[("ai_providers", "id", "api_key_cipher"), ("two_factor", "user_id", "secret_cipher")];
+pub const SEALED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("ai_providers", "id", "api_key_cipher"),
+    ("two_factor", "user_id", "secret_cipher"),
+    ("site_integrations", "id", "secret_sealed"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {

@@ -40,6 +40,8 @@ pub struct AppState {
     pub list_memo: Arc<ListMemo>,
     /// Module switches the module guard checks, remembered briefly per account.
     pub module_switches: Arc<SwitchCache>,
+    /// The outbound guard: every request to a user-given URL (WordPress sites) goes through it.
+    pub outbound: publish::OutboundClient,
 }
 
 impl AppState {
@@ -59,6 +61,11 @@ impl AppState {
         let mailer = Mailer::from_config(&config)?;
         let queue = jobs::Queue::open(&db, jobs::QueueConfig::default()).await?;
         let text_model = crate::ai_runtime::configured::text_model(&config)?;
+        let outbound = publish::OutboundClient::new(publish::GuardPolicy {
+            allow_private: config.publish_allow_private,
+            timeout: std::time::Duration::from_secs(config.publish_timeout_secs),
+            ..publish::GuardPolicy::default()
+        })?;
         Ok(Self {
             db,
             config: Arc::new(config),
@@ -73,6 +80,7 @@ impl AppState {
             signer: Arc::new(signer),
             list_memo: Arc::default(),
             module_switches: Arc::default(),
+            outbound,
         })
     }
 }

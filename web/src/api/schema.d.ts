@@ -722,6 +722,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integration/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The WordPress connections of the sites you can see. */
+        get: operations["list_integrations"];
+        put?: never;
+        /** Connect a site to its WordPress (editors and above). A bridge connection's key is in this answer only. */
+        post: operations["create_integration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration/integrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One connection (its credential is never returned). */
+        get: operations["get_integration"];
+        put?: never;
+        post?: never;
+        /** Remove a connection. */
+        delete: operations["delete_integration"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a connection's address, user, application password or switch; a changed connection must be tested
+         *     again.
+         */
+        patch: operations["update_integration"];
+        trace?: never;
+    };
+    "/api/v1/integration/integrations/{id}/test_connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test the connection now: named checks in order (reachable, wordpress, rest_api or plugin, credentials,
+         *     can_publish, version, post_types, taxonomies), stored on the connection with its status.
+         */
+        post: operations["test_integration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/keywords-library": {
         parameters: {
             query?: never;
@@ -2207,6 +2267,16 @@ export interface components {
             passed: boolean;
             detail: string;
         };
+        /** @description One named check of a connection test. */
+        CheckOut: {
+            /**
+             * @description `reachable`, `wordpress`, `rest_api`, `plugin`, `credentials`, `can_publish`, `version`, `post_types`,
+             *     `taxonomies`.
+             */
+            name: string;
+            passed: boolean;
+            detail: string;
+        };
         ClusterIn: {
             /** Format: int64 */
             site_id: number;
@@ -2265,6 +2335,16 @@ export interface components {
         ConnectionTestIn: {
             /** @description Text the model should echo (200 characters at most). */
             message?: string | null;
+        };
+        /** @description The outcome of a connection test (also stored on the connection). */
+        ConnectionTestOut: {
+            /** @description `connected` when every check passed, otherwise `error`. */
+            connection_status: string;
+            /** @description The first failed check's detail, or why the checks could not run. */
+            connection_error?: string | null;
+            checks: components["schemas"]["CheckOut"][];
+            /** Format: date-time */
+            checked_at: string;
         };
         /** @description The images of one article: the featured one and the in-article ones in reading order. */
         ContentImagesOut: {
@@ -2604,6 +2684,30 @@ export interface components {
             request_id: string;
         };
         /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_ConnectionTestOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /** @description The outcome of a connection test (also stored on the connection). */
+            data: {
+                /** @description `connected` when every check passed, otherwise `error`. */
+                connection_status: string;
+                /** @description The first failed check's detail, or why the checks could not run. */
+                connection_error?: string | null;
+                checks: components["schemas"]["CheckOut"][];
+                /** Format: date-time */
+                checked_at: string;
+            };
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
         Envelope_ContentOut: {
             /** @description Always `true`. */
             success: boolean;
@@ -2845,6 +2949,48 @@ export interface components {
                 description: string;
                 /** @description Sector templates a site of this industry can pick. */
                 sectors: components["schemas"]["IndustrySectorOut"][];
+            };
+            message?: string | null;
+            /**
+             * Format: int64
+             * @description On `202 Accepted` answers of actions that queue work: the id of the task to watch (also `data.id`), where
+             *     the original product's clients read it.
+             */
+            task_id?: number | null;
+            /** @description The `X-Request-ID` of this request, for log correlation. */
+            request_id: string;
+        };
+        /** @description Success envelope around one object (also the OpenAPI shape of every success body). */
+        Envelope_IntegrationOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            data: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                platform: string;
+                auth_mode: string;
+                site_url: string;
+                username?: string | null;
+                /** @description Whether a credential is stored (it is never returned). */
+                secret_set: boolean;
+                /** @description The stored credential's last characters, to recognise it. */
+                secret_hint?: string | null;
+                is_active: boolean;
+                /** @description `unknown` (never tested), `connected` or `error`. */
+                connection_status: string;
+                connection_error?: string | null;
+                /** @description The last connection test's checks. */
+                checks: components["schemas"]["CheckOut"][];
+                /** Format: date-time */
+                last_checked_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description Bridge only, and only in the answer that issued it: the key to paste into the plugin. Not shown again. */
+                bridge_key?: string | null;
             };
             message?: string | null;
             /**
@@ -4147,6 +4293,61 @@ export interface components {
             name: string;
             description: string;
         };
+        /** @description Connect a site to its WordPress. */
+        IntegrationIn: {
+            /** Format: int64 */
+            site_id: number;
+            /** @description `wordpress` (the default; the only platform for now). */
+            platform?: string | null;
+            /**
+             * @description `application_password` (WordPress core REST: give `username` and `app_password`) or `bridge` (the IGNY8 bridge
+             *     plugin: a key is issued and shown once in the answer, to paste into the plugin's settings).
+             */
+            auth_mode: string;
+            /** @description The WordPress address, e.g. `https://example.com` or `https://example.com/blog`. */
+            site_url: string;
+            username?: string | null;
+            /** @description An application password (Users → Profile → Application Passwords in WordPress). Stored sealed. */
+            app_password?: string | null;
+        };
+        IntegrationOut: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            site_id: number;
+            platform: string;
+            auth_mode: string;
+            site_url: string;
+            username?: string | null;
+            /** @description Whether a credential is stored (it is never returned). */
+            secret_set: boolean;
+            /** @description The stored credential's last characters, to recognise it. */
+            secret_hint?: string | null;
+            is_active: boolean;
+            /** @description `unknown` (never tested), `connected` or `error`. */
+            connection_status: string;
+            connection_error?: string | null;
+            /** @description The last connection test's checks. */
+            checks: components["schemas"]["CheckOut"][];
+            /** Format: date-time */
+            last_checked_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Bridge only, and only in the answer that issued it: the key to paste into the plugin. Not shown again. */
+            bridge_key?: string | null;
+        };
+        /** @description Change a connection; absent fields stay as they are. */
+        IntegrationUpdateIn: {
+            site_url?: string | null;
+            username?: string | null;
+            /** @description A new application password (core REST only). */
+            app_password?: string | null;
+            is_active?: boolean | null;
+            /** @description Bridge only: issue a new key (shown once in the answer); the old one stops working. */
+            rotate_bridge_key?: boolean;
+        };
         InviteIn: {
             email: string;
             /** @example editor */
@@ -4425,6 +4626,49 @@ export interface components {
                 file_url?: string | null;
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            request_id: string;
+        };
+        /** @description A page of a list, in the list envelope. */
+        ListResponse_IntegrationOut: {
+            /** @description Always `true`. */
+            success: boolean;
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages.
+             */
+            count: number;
+            /** @description Link to the next page, or null on the last one. */
+            next?: string | null;
+            /** @description Link to the previous page, or null on the first one. */
+            previous?: string | null;
+            results: {
+                /** Format: int64 */
+                id: number;
+                /** Format: int64 */
+                site_id: number;
+                platform: string;
+                auth_mode: string;
+                site_url: string;
+                username?: string | null;
+                /** @description Whether a credential is stored (it is never returned). */
+                secret_set: boolean;
+                /** @description The stored credential's last characters, to recognise it. */
+                secret_hint?: string | null;
+                is_active: boolean;
+                /** @description `unknown` (never tested), `connected` or `error`. */
+                connection_status: string;
+                connection_error?: string | null;
+                /** @description The last connection test's checks. */
+                checks: components["schemas"]["CheckOut"][];
+                /** Format: date-time */
+                last_checked_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description Bridge only, and only in the answer that issued it: the key to paste into the plugin. Not shown again. */
+                bridge_key?: string | null;
             }[];
             request_id: string;
         };
@@ -7222,6 +7466,201 @@ export interface operations {
                 };
             };
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_integrations: {
+        parameters: {
+            query?: {
+                /** @description Only this site's connections. */
+                site_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_IntegrationOut"];
+                };
+            };
+        };
+    };
+    create_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationIn"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_IntegrationOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_IntegrationOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationUpdateIn"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_IntegrationOut"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_integration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ConnectionTestOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

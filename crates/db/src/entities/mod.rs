@@ -30,6 +30,7 @@ pub mod refresh_token;
 pub mod sector;
 pub mod seed_keyword;
 pub mod site;
+pub mod site_integration;
 pub mod site_user_access;
 pub mod subscription;
 pub mod system_setting;

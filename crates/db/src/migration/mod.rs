@@ -18,6 +18,7 @@ mod m20261126_000011_fewer_keyword_indexes;
 mod m20261207_000012_task_queue;
 mod m20261208_000013_cluster_parent;
 mod m20261208_000014_account_security;
+mod m20261208_000015_site_integrations;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_task_queue::Migration),
             Box::new(m20261208_000013_cluster_parent::Migration),
             Box::new(m20261208_000014_account_security::Migration),
+            Box::new(m20261208_000015_site_integrations::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod ai_settings;
 pub mod auth;
 pub mod billing;
 pub mod catalog;
+pub mod integrations;
 pub mod keywords_library;
 pub mod notifications;
 pub mod planner;

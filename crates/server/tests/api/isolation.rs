@@ -26,6 +26,7 @@ enum Case {
 
 struct World {
     a: Tenant,
+    a_integration: i64,
     a_notification: i64,
     a_task: i64,
     a_transaction_ids: Vec<i64>,
@@ -172,8 +173,17 @@ async fn world(app: &TestApp) -> World {
     }
     let (_, a_sessions) = app.as_user("GET", "/api/v1/auth/sessions/", &a.owner, None).await;
     let a_session = ids(&a_sessions)[0];
+    // A WordPress connection per account (no site is contacted: creating one only stores it).
+    let mut integration_ids = Vec::new();
+    for tenant in [&a, &b] {
+        let body = json!({"site_id": tenant.site_id, "auth_mode": "bridge", "site_url": "https://wp.example.com"});
+        let (status, row) = app.as_user("POST", "/api/v1/integration/integrations/", &tenant.owner, Some(&body)).await;
+        assert_eq!(status, 201, "{row}");
+        integration_ids.push(row["data"]["id"].as_i64().unwrap());
+    }
     World {
         a_session,
+        a_integration: integration_ids[0],
         a_task: task_ids[0],
         a_keyword: keyword_ids[0],
         a_cluster: cluster_ids[0],
@@ -460,6 +470,18 @@ fn case(method: &str, path: &str, w: &World) -> Option<Case> {
             | "/api/v1/keywords-library/sector_stats",
         ) => Case::OwnAccount { body: None },
         ("POST", "/api/v1/keywords-library/admin/import") => Case::Forbidden { body: json!({}) },
+        ("GET", "/api/v1/integration/integrations") => Case::ListWithout { ids: vec![w.a_integration] },
+        ("POST", "/api/v1/integration/integrations") => Case::RefusedField {
+            body: json!({"site_id": site, "auth_mode": "bridge", "site_url": "https://hijack.example.com"}),
+            field: "site_id",
+        },
+        ("GET" | "DELETE", "/api/v1/integration/integrations/{id}")
+        | ("POST", "/api/v1/integration/integrations/{id}/test_connection") => {
+            Case::NotFound { id: w.a_integration, body: None }
+        }
+        ("PATCH", "/api/v1/integration/integrations/{id}") => {
+            Case::NotFound { id: w.a_integration, body: Some(json!({"site_url": "https://hijack.example.com"})) }
+        }
         ("GET", "/api/v1/tasks") => Case::ListWithout { ids: vec![w.a_task] },
         ("GET", "/api/v1/tasks/{id}" | "/api/v1/tasks/{id}/events") | ("POST", "/api/v1/tasks/{id}/cancel") => {
             Case::NotFound { id: w.a_task, body: None }

@@ -14,6 +14,7 @@ mod health;
 mod helpers;
 mod ideas;
 mod images;
+mod integrations;
 mod isolation;
 mod keywords;
 mod library;

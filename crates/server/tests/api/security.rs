@@ -511,6 +511,16 @@ async fn rotation_keeps_every_secret_readable_and_old_tokens_valid_until_they_ex
         .insert(&app.db)
         .await
         .unwrap();
+        // A WordPress connection's application password is sealed too.
+        let (status, site) = app
+            .as_user("POST", "/api/v1/auth/sites/", &owner, Some(&serde_json::json!({"name": "Rotating site"})))
+            .await;
+        assert_eq!(status, 201, "{site}");
+        let body = serde_json::json!({"site_id": site["data"]["id"], "auth_mode": "application_password",
+            "site_url": "https://wp.example.com", "username": "editor", "app_password": "wp-app-password-5678"});
+        let (status, wp) = app.as_user("POST", "/api/v1/integration/integrations/", &owner, Some(&body)).await;
+        assert_eq!(status, 201, "{wp}");
+        let wp_id = wp["data"]["id"].as_i64().unwrap();
 
         let new_secret = "the-new-secret-after-rotation-0123456789abcdef";
         let config = server::Config {
@@ -545,7 +555,11 @@ async fn rotation_keeps_every_secret_readable_and_old_tokens_valid_until_they_ex
             let (_, rotation) = server::secrets::rotate(&config, &app.db, Some(new_secret.into())).await.unwrap();
             (rotation.resealed.clone(), rotation)
         };
-        assert_eq!(rotation.total(), 2, "{secret_rows:?}");
+        assert_eq!(rotation.total(), 3, "{secret_rows:?}");
+        assert!(secret_rows.iter().any(|(c, n)| c == "site_integrations.secret_sealed" && *n == 1));
+        let wp = db::entities::site_integration::Entity::find_by_id(wp_id).one(&app.db).await.unwrap().unwrap();
+        let sealed = wp.secret_sealed.as_deref().unwrap();
+        assert_eq!(Cipher::from_secret(new_secret).open(sealed).unwrap(), "wp-app-password-5678");
         assert!(secret_rows.iter().any(|(c, n)| c == "ai_providers.api_key_cipher" && *n == 1));
         assert!(secret_rows.iter().any(|(c, n)| c == "two_factor.secret_cipher" && *n == 1));
 
