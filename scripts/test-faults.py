@@ -370,7 +370,7 @@ def phase_concurrent(db, api, procs):
     for proc in procs:
         log = proc.log()
         check("deadlock" not in log.lower(), f"{proc.name} logged a deadlock")
-        check(" ERROR " not in log or "panicked" not in log, f"{proc.name} panicked")
+        check("panicked" not in log, f"{proc.name} panicked")
     figure("no deadlock in any process's log")
 
 

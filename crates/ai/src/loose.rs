@@ -212,28 +212,38 @@ impl Reader<'_> {
         self.open.iter().rev().skip(1).any(|c| *c == opener)
     }
 
+    /// Before each member of an object or element of a list: skips stray commas, then says whether the container
+    /// ends here (its `closer`, the end of an enclosing container left unclosed, or the end of a cut-off reply that
+    /// already gave something), whether an `...` placeholder was skipped, or whether an element follows.
+    fn next_element(&mut self, closer: char, empty: bool) -> Result<Next, Failure> {
+        self.skip_space();
+        while self.peek() == Some(',') {
+            self.pos += 1;
+            self.skip_space();
+        }
+        let other = if closer == '}' { ']' } else { '}' };
+        match self.peek() {
+            None if self.close_at_eof && !empty => return Ok(Next::End),
+            None => return Err(Failure::Truncated),
+            Some(c) if c == closer => {
+                self.pos += 1;
+                return Ok(Next::End);
+            }
+            Some(c) if c == other && self.encloses(other) => return Ok(Next::End),
+            _ => {}
+        }
+        Ok(if self.skip_ellipsis() { Next::Again } else { Next::Element })
+    }
+
     fn object(&mut self) -> Result<Node, Failure> {
         self.pos += 1;
         self.open.push('{');
         let mut members = Vec::new();
         loop {
-            self.skip_space();
-            while self.peek() == Some(',') {
-                self.pos += 1;
-                self.skip_space();
-            }
-            match self.peek() {
-                None if self.close_at_eof && !members.is_empty() => break,
-                None => return Err(Failure::Truncated),
-                Some('}') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(']') if self.encloses(']') => break,
-                _ => {}
-            }
-            if self.skip_ellipsis() {
-                continue;
+            match self.next_element('}', members.is_empty())? {
+                Next::End => break,
+                Next::Again => continue,
+                Next::Element => {}
             }
             let key = self.key()?;
             self.skip_space();
@@ -276,23 +286,10 @@ impl Reader<'_> {
         self.open.push('[');
         let mut items = Vec::new();
         loop {
-            self.skip_space();
-            while self.peek() == Some(',') {
-                self.pos += 1;
-                self.skip_space();
-            }
-            match self.peek() {
-                None if self.close_at_eof && !items.is_empty() => break,
-                None => return Err(Failure::Truncated),
-                Some(']') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some('}') if self.encloses('}') => break,
-                _ => {}
-            }
-            if self.skip_ellipsis() {
-                continue;
+            match self.next_element(']', items.is_empty())? {
+                Next::End => break,
+                Next::Again => continue,
+                Next::Element => {}
             }
             items.push(self.value()?);
             if self.after_element(']', "a list element")? {
@@ -490,6 +487,13 @@ impl Reader<'_> {
         let text: String = self.chars[start..self.pos].iter().collect();
         Ok(Node::String(text.trim().to_owned()))
     }
+}
+
+/// What comes next inside a container (see `next_element`).
+enum Next {
+    End,
+    Again,
+    Element,
 }
 
 #[cfg(test)]

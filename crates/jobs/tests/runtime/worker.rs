@@ -65,16 +65,7 @@ impl Worker {
 }
 
 async fn submit(db: &DatabaseConnection, queue: &Queue, account_id: i64, kind: &str) -> i64 {
-    let new = NewTask {
-        account_id,
-        site_id: None,
-        user_id: None,
-        kind: kind.into(),
-        input: serde_json::json!({}),
-        total: 1,
-        reserved_credits: 0,
-    };
-    jobs::submit(db, queue, &Unobserved, new).await.unwrap().id
+    jobs::submit(db, queue, &Unobserved, new_task(account_id, kind)).await.unwrap().id
 }
 
 async fn task(db: &DatabaseConnection, id: i64) -> task::Model {
@@ -402,16 +393,7 @@ async fn a_batch_of_tasks_is_enqueued_at_once_and_each_runs_once() {
 async fn transitions_are_checked_by_the_update_itself() {
     each_backend(|url| async move {
         let (db, account) = database(&url).await;
-        let new = |kind: &str| NewTask {
-            account_id: account,
-            site_id: None,
-            user_id: None,
-            kind: kind.into(),
-            input: serde_json::json!({}),
-            total: 1,
-            reserved_credits: 0,
-        };
-        let queued = tasks::create(&db, &Unobserved, new("x")).await.unwrap();
+        let queued = tasks::create(&db, &Unobserved, new_task(account, "x")).await.unwrap();
         let refused = tasks::succeed(&db, &Unobserved, queued.id, serde_json::json!({}), 0, "no".into()).await;
         assert!(
             matches!(&refused, Err(tasks::TaskError::Transition { from, to: "succeeded", .. }) if from == "queued"),
@@ -425,7 +407,7 @@ async fn transitions_are_checked_by_the_update_itself() {
         assert!(cancelled.cancel_requested && cancelled.finished_at.is_some());
         assert!(tasks::request_cancel(&db, &Unobserved, queued.id).await.is_err(), "already over");
 
-        let running = tasks::create(&db, &Unobserved, new("y")).await.unwrap();
+        let running = tasks::create(&db, &Unobserved, new_task(account, "y")).await.unwrap();
         let claimed = tasks::claim(&db, &Unobserved, running.id, Duration::from_secs(30)).await.unwrap();
         assert!(matches!(claimed, tasks::Claim::Claimed(ref t) if t.status == "running" && t.attempts == 1));
         let flagged = tasks::request_cancel(&db, &Unobserved, running.id).await.unwrap();

@@ -85,7 +85,17 @@ pub async fn issue_session(
     }
     .insert(db)
     .await?;
-    let tokens = tokens(db, keys, &user, &session).await?;
+    session_out(db, keys, user, &session).await
+}
+
+/// The answer of a sign-in: fresh tokens for `session`, with the user and their account.
+async fn session_out(
+    db: &DatabaseConnection,
+    keys: &Keys,
+    user: user::Model,
+    session: &user_session::Model,
+) -> Result<SessionOut, AppError> {
+    let tokens = tokens(db, keys, &user, session).await?;
     let account = account_out(db, user.account_id).await?;
     Ok(SessionOut {
         user: user.into(),
@@ -121,18 +131,7 @@ pub async fn continue_session(
         .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
-    let tokens = tokens(db, keys, &user, &session).await?;
-    let account = account_out(db, user.account_id).await?;
-    Ok(SessionOut {
-        user: user.into(),
-        account,
-        access: tokens.access,
-        refresh: tokens.refresh,
-        access_expires_at: tokens.access_expires_at,
-        refresh_expires_at: tokens.refresh_expires_at,
-        session_id: session.id,
-        recovery_codes: None,
-    })
+    session_out(db, keys, user, &session).await
 }
 
 /// Revokes every token of a family and ends its session.

@@ -31,6 +31,16 @@ use serde_json::{Map, Number, Value};
 
 use crate::loose::Node;
 
+mod schema;
+mod text;
+
+use schema::{
+    Kind, first_text_field, key_form, kind, list_property, looks_like_item, properties, property_for, required,
+    text_and_list, wrapped_answer,
+};
+pub(crate) use text::shorten;
+use text::{describe, field_of, is_placeholder, join, named, number_in_text, strip_list_marker, text_field};
+
 /// What a function tells the reader beyond its schema.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,215 +100,6 @@ enum Fit {
     Absent,
     /// Cannot be used, and why.
     Bad(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Object,
-    Array,
-    String,
-    Integer,
-    Number,
-    Boolean,
-    Any,
-}
-
-fn kind(schema: &Value) -> Kind {
-    let name = match schema.get("type") {
-        Some(Value::String(name)) => Some(name.as_str()),
-        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).find(|n| *n != "null"),
-        _ => None,
-    };
-    match name {
-        Some("object") => Kind::Object,
-        Some("array") => Kind::Array,
-        Some("string") => Kind::String,
-        Some("integer") => Kind::Integer,
-        Some("number") => Kind::Number,
-        Some("boolean") => Kind::Boolean,
-        _ if schema.get("properties").is_some() => Kind::Object,
-        _ if schema.get("items").is_some() => Kind::Array,
-        _ => Kind::Any,
-    }
-}
-
-static NO_PROPERTIES: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
-
-fn properties(schema: &Value) -> &Map<String, Value> {
-    schema.get("properties").and_then(Value::as_object).unwrap_or(&NO_PROPERTIES)
-}
-
-fn required(schema: &Value) -> Vec<&str> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
-}
-
-/// The list property of an object schema whose one required property is a list: (its name, its items' schema).
-fn list_property(schema: &Value) -> Option<(&str, &Value)> {
-    let required = required(schema);
-    let [name] = required.as_slice() else { return None };
-    let property = properties(schema).get(*name)?;
-    (kind(property) == Kind::Array).then(|| (*name, property.get("items").unwrap_or(&Value::Null)))
-}
-
-/// The required text property of an object schema that requires exactly one.
-fn first_text_field(schema: &Value) -> Option<&str> {
-    let required = required(schema);
-    let [name] = required.as_slice() else { return None };
-    properties(schema).get(*name).filter(|s| kind(s) == Kind::String).map(|_| *name)
-}
-
-/// The text and list-of-texts properties of an object schema made of exactly those two.
-fn text_and_list(schema: &Value) -> Option<(&str, &str)> {
-    let props = properties(schema);
-    if props.len() != 2 {
-        return None;
-    }
-    let text = props.iter().find(|(_, s)| kind(s) == Kind::String)?.0;
-    let list = props
-        .iter()
-        .find(|(_, s)| kind(s) == Kind::Array && s.get("items").is_some_and(|i| kind(i) == Kind::String))?
-        .0;
-    Some((text, list))
-}
-
-/// Keys compared ignoring case, `_`, `-`, spaces and other punctuation (`In-article prompts` = `in_article_prompts`).
-fn key_form(key: &str) -> String {
-    key.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-/// The property `key` stands for: itself, the same name in another spelling, or an alias.
-fn property_for<'s>(key: &str, props: &'s Map<String, Value>, hints: &Hints) -> Option<&'s str> {
-    if let Some((name, _)) = props.get_key_value(key) {
-        return Some(name);
-    }
-    let form = key_form(key);
-    props
-        .keys()
-        .find(|p| key_form(p) == form)
-        .or_else(|| {
-            props
-                .keys()
-                .find(|p| hints.aliases.get(p.as_str()).is_some_and(|names| names.iter().any(|n| key_form(n) == form)))
-        })
-        .map(String::as_str)
-}
-
-/// The member holding the whole answer (`{"image_prompts": {"featured_prompt": …}}`), when none of the object's
-/// own keys is a required property in any spelling (an alias alone does not count: `image_prompts` may be another
-/// name of a field, and still be the wrapper).
-fn wrapped_answer(members: &[(String, Node)], schema: &Value, hints: &Hints) -> Option<usize> {
-    let required = required(schema);
-    let forms: Vec<String> = required.iter().map(|r| key_form(r)).collect();
-    if required.is_empty() || members.iter().any(|(key, _)| forms.contains(&key_form(key))) {
-        return None;
-    }
-    let props = properties(schema);
-    let holders: Vec<usize> = members
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, value))| match value {
-            Node::Object(inner) => {
-                inner.iter().any(|(k, _)| property_for(k, props, hints).is_some_and(|p| required.contains(&p)))
-            }
-            _ => false,
-        })
-        .map(|(i, _)| i)
-        .collect();
-    match holders.as_slice() {
-        [only] => Some(*only),
-        _ => None,
-    }
-}
-
-/// Whether an object reads as one element of a list of `items`: it has one of their required fields.
-fn looks_like_item(members: &[(String, Node)], items: &Value, hints: &Hints) -> bool {
-    let props = properties(items);
-    let required = required(items);
-    members.iter().any(|(key, _)| property_for(key, props, hints).is_some_and(|p| required.contains(&p)))
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
-}
-
-fn named(path: &str) -> String {
-    if path.is_empty() { "the answer".to_owned() } else { format!("`{path}`") }
-}
-
-/// The last property name in a path (`ideas[0].covered_keywords` → `covered_keywords`).
-fn field_of(path: &str) -> &str {
-    let last = path.rsplit('.').next().unwrap_or(path);
-    last.split('[').next().unwrap_or(last)
-}
-
-fn describe(node: &Node) -> &'static str {
-    match node {
-        Node::Null => "nothing",
-        Node::Bool(_) => "a boolean",
-        Node::Number(_) => "a number",
-        Node::String(_) => "a text",
-        Node::Array(_) => "a list",
-        Node::Object(_) => "an object",
-    }
-}
-
-/// An empty text, or a `...` / `…` / `etc.` element standing for "more of the same".
-fn is_placeholder(node: &Node) -> bool {
-    matches!(node, Node::String(s) if matches!(s.trim(), "" | "..." | "…" | "etc" | "etc." | "and more"))
-}
-
-/// Words left dangling at the end of a shortened text.
-const DANGLING: &[&str] =
-    &["and", "or", "but", "the", "a", "an", "of", "to", "for", "with", "in", "on", "at", "by", "from", "vs", "&"];
-
-/// `text` cut to at most `max` characters at a word boundary, without trailing punctuation or a dangling word.
-pub(crate) fn shorten(text: &str, max: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let head: String = text.chars().take(max).collect();
-    let at_boundary = text.chars().nth(max).is_some_and(char::is_whitespace);
-    let mut short = if at_boundary {
-        head
-    } else {
-        match head.rfind(char::is_whitespace) {
-            Some(at) if at > 0 => head[..at].to_owned(),
-            _ => head,
-        }
-    };
-    loop {
-        let before = short.len();
-        short = short.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—(/|·".contains(c)).to_owned();
-        if let Some((rest, last)) = short.rsplit_once(' ')
-            && DANGLING.contains(&last.to_lowercase().as_str())
-        {
-            short = rest.to_owned();
-        }
-        if short.len() == before {
-            return short;
-        }
-    }
-}
-
-/// The first number written in `text` (`"1,800"`, `"about 2000 words"`, `"~1500"`), digit groups allowed.
-fn number_in_text(text: &str) -> Option<f64> {
-    let chars: Vec<char> = text.chars().collect();
-    let start = chars.iter().enumerate().position(|(i, c)| {
-        c.is_ascii_digit() || (matches!(c, '-' | '.') && chars.get(i + 1).is_some_and(char::is_ascii_digit))
-    })?;
-    let run: String = chars[start..]
-        .iter()
-        .enumerate()
-        .take_while(|(i, c)| c.is_ascii_digit() || matches!(c, ',' | '.' | '_') || (*i == 0 && **c == '-'))
-        .map(|(_, c)| *c)
-        .collect();
-    let run = run.trim_end_matches([',', '.', '_']);
-    crate::lenient::without_separators(run)?.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 struct Fitter<'h> {
@@ -793,39 +594,6 @@ impl Fitter<'_> {
 const CONTAINER_KEYS: &[&str] = &[
     "sections", "items", "list", "data", "results", "values", "entries", "elements", "outline", "headings", "prompts",
 ];
-
-/// Object fields that hold the text an object stands for, in order of preference.
-const TEXT_FIELDS: &[&str] =
-    &["prompt", "text", "value", "content", "description", "keyword", "name", "title", "html", "label"];
-
-fn text_field(members: Vec<(String, Node)>) -> Option<String> {
-    let texts: Vec<(String, String)> = members
-        .into_iter()
-        .filter_map(|(key, value)| match value {
-            Node::String(text) if !text.trim().is_empty() => Some((key_form(&key), text)),
-            _ => None,
-        })
-        .collect();
-    for field in TEXT_FIELDS {
-        if let Some((_, text)) = texts.iter().find(|(key, _)| key == field) {
-            return Some(text.clone());
-        }
-    }
-    match texts.as_slice() {
-        [(_, only)] => Some(only.clone()),
-        _ => None,
-    }
-}
-
-/// A list line without its marker: `1. `, `2) `, `- `, `* `, `• `.
-fn strip_list_marker(line: &str) -> String {
-    let line = line.trim();
-    let without_number = match line.find(['.', ')']) {
-        Some(at) if at > 0 && line[..at].chars().all(|c| c.is_ascii_digit()) => &line[at + 1..],
-        _ => line,
-    };
-    without_number.trim_start_matches(['-', '*', '•', '·']).trim().to_owned()
-}
 
 #[cfg(test)]
 mod tests {
